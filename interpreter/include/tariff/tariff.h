@@ -1,0 +1,94 @@
+// The Tariff library: compile a scheme once into an immutable Program,
+// rate usage with a Rater per run, and get invoices as values.
+//
+//   auto compiled = tariff::compile_file("scheme.tariff");
+//   if (!compiled.program) { std::cerr << compiled.diagnostics.render_all(); ... }
+//   tariff::Rater rater(compiled.program);
+//   rater.add_csv(usage_stream, "usage.csv", rejects);
+//   auto invoice = rater.finish();
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tariff/decimal.h"
+#include "tariff/diagnostic.h"
+#include "tariff/expected.h"
+#include "tariff/records.h"
+
+namespace tariff {
+
+// A compiled, verified scheme. Immutable: share it across threads.
+struct Program;
+
+struct CompileResult {
+  std::shared_ptr<const Program> program;  // null when there are errors
+  Diagnostics diagnostics;                 // errors and warnings
+};
+
+CompileResult compile_source(std::string name, std::string text);
+// Reads the file (a diagnostic without a location when it cannot be read).
+CompileResult compile_file(const std::string& path);
+
+// The program listing: pc, opcode, operands, semantics, source line.
+std::string disassembly(const Program& program);
+
+struct InvoiceLine {
+  std::string charge;
+  Decimal quantity;
+  Decimal exact_amount;  // before rounding to the currency
+  Decimal amount;        // as billed
+  std::vector<std::string> explain;
+};
+
+struct AccountInvoice {
+  std::string account;
+  std::vector<InvoiceLine> lines;
+  Decimal total;
+};
+
+struct Invoice {
+  std::string scheme;
+  std::string version;
+  std::string currency;
+  std::uint8_t minor_digits = 2;
+  std::vector<AccountInvoice> accounts;  // ordered by account id (bytewise)
+  Decimal total;
+  ReadCounts records;
+};
+
+// A failure that stops a run: an unreadable usage file or header, or an
+// arithmetic error (overflow) at a place in the scheme.
+struct RunError {
+  std::string message;  // complete, e.g. "scheme.tariff:12:7: error: ..."
+};
+
+// One rating run. Not thread-safe; use one Rater per thread and merge.
+class Rater {
+ public:
+  explicit Rater(std::shared_ptr<const Program> program);
+  ~Rater();
+  Rater(Rater&&) noexcept;
+  Rater& operator=(Rater&&) noexcept;
+
+  // Rates every record of a CSV stream. Bad records go to `rejects` and
+  // the run goes on; a bad header or an arithmetic error stops it.
+  Expected<std::monostate, RunError> add_csv(std::istream& in, const std::string& name,
+                                             RejectSink& rejects);
+  // Adds another rater's state (same program) to this one.
+  Expected<std::monostate, RunError> merge(Rater&& other);
+  // Runs the period program for every account and assembles the invoice.
+  Expected<Invoice, RunError> finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Invoice writers.
+std::string format_text(const Invoice& invoice);
+
+}  // namespace tariff

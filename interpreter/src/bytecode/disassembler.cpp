@@ -1,0 +1,104 @@
+// The listing is driven by the operand kinds in opcodes.def: no per-opcode
+// code here.
+#include "bytecode/disassembler.h"
+
+#include <fmt/format.h>
+
+namespace tariff {
+
+std::string_view to_string(MeterKind kind) noexcept {
+  switch (kind) {
+    case MeterKind::sum: return "sum";
+    case MeterKind::count: return "count";
+    case MeterKind::max: return "max";
+    case MeterKind::min: return "min";
+  }
+  return "?";
+}
+
+std::string_view to_string(RoundingStage stage) noexcept {
+  return stage == RoundingStage::line ? "line" : "invoice";
+}
+
+namespace {
+
+std::string operand(const Program& p, OperandKind kind, unsigned value) {
+  switch (kind) {
+    case OperandKind::NONE: return {};
+    case OperandKind::REG: return fmt::format("r{}", value);
+    case OperandKind::CONST:
+      return value < p.constants.size() ? fmt::format("k{}({})", value, p.constants[value])
+                                        : fmt::format("k{}", value);
+    case OperandKind::STR:
+      return value < p.strings.size() ? fmt::format("s{}(\"{}\")", value, p.strings[value])
+                                      : fmt::format("s{}", value);
+    case OperandKind::NFIELD:
+    case OperandKind::TFIELD:
+      return value < p.usage.columns.size()
+                 ? fmt::format("f{}({})", value, p.usage.columns[value].name)
+                 : fmt::format("f{}", value);
+    case OperandKind::METER:
+    case OperandKind::SUMMETER:
+    case OperandKind::COUNTMETER:
+    case OperandKind::MAXMETER:
+    case OperandKind::MINMETER:
+      return value < p.meters.size() ? fmt::format("m{}({})", value, p.meters[value].name)
+                                     : fmt::format("m{}", value);
+    case OperandKind::CHARGE:
+      return value < p.charges.size() ? fmt::format("c{}(\"{}\")", value, p.charges[value].name)
+                                      : fmt::format("c{}", value);
+    case OperandKind::TARGET: return fmt::format("@{}", value);
+    case OperandKind::ROUND: {
+      const auto mode = rounding_mode_bits(static_cast<std::uint8_t>(value));
+      const auto scale = rounding_scale_bits(static_cast<std::uint8_t>(value));
+      return mode < kRoundingModeCount
+                 ? fmt::format("{}/{}", to_string(static_cast<RoundingMode>(mode)), scale)
+                 : fmt::format("round?{}", value);
+    }
+  }
+  return "?";
+}
+
+void chunk(std::string& out, const Program& p, std::string_view title, const Chunk& c) {
+  out += fmt::format("{} program: {} instructions, {} registers\n", title, c.code.size(), c.registers);
+  for (std::size_t pc = 0; pc < c.code.size(); ++pc) {
+    const Instruction& ins = c.code[pc];
+    if (static_cast<std::size_t>(ins.op) >= kOpcodeCount) {
+      out += fmt::format("{:4}  <bad opcode {}>\n", pc, static_cast<unsigned>(ins.op));
+      continue;
+    }
+    const OpcodeInfo& op = info(ins.op);
+    const unsigned values[4] = {ins.a, ins.b, ins.c, ins.d};
+    std::string operands;
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (op.operands[i] == OperandKind::NONE) continue;
+      if (!operands.empty()) operands += ' ';
+      operands += operand(p, op.operands[i], values[i]);
+    }
+    std::string where;
+    if (pc < c.locations.size() && c.locations[pc].line != 0)
+      where = fmt::format("  ; line {}:{}", c.locations[pc].line, c.locations[pc].column);
+    out += fmt::format("{:4}  {:<7} {:<34} ; {}{}\n", pc, op.name, operands, op.semantics, where);
+  }
+}
+
+}  // namespace
+
+std::string disassemble(const Program& p) {
+  std::string out = fmt::format("scheme \"{}\" version \"{}\" currency {} ({} minor digits), rounding {} per {}\n",
+                                p.scheme_name, p.version, p.currency, p.minor_digits,
+                                to_string(p.rounding), to_string(p.rounding_stage));
+  for (std::size_t i = 0; i < p.constants.size(); ++i)
+    out += fmt::format("  k{} = {}\n", i, p.constants[i]);
+  for (std::size_t i = 0; i < p.strings.size(); ++i)
+    out += fmt::format("  s{} = \"{}\"\n", i, p.strings[i]);
+  for (std::size_t i = 0; i < p.meters.size(); ++i)
+    out += fmt::format("  m{} = {} {}\n", i, to_string(p.meters[i].kind), p.meters[i].name);
+  for (std::size_t i = 0; i < p.charges.size(); ++i)
+    out += fmt::format("  c{} = \"{}\": {}\n", i, p.charges[i].name, p.charges[i].formula);
+  chunk(out, p, "record", p.record);
+  chunk(out, p, "period", p.period);
+  return out;
+}
+
+}  // namespace tariff

@@ -1,0 +1,144 @@
+// The checks are driven by the operand kinds and phases in opcodes.def:
+// one switch over operand kinds, none over opcodes.
+#include "bytecode/verifier.h"
+
+#include <fmt/format.h>
+
+#include "tariff/currency.h"
+
+namespace tariff {
+
+std::string to_string(const VerifyError& error) {
+  if (error.chunk == "program") return error.message;
+  return fmt::format("{} program, instruction {}: {}", error.chunk, error.pc, error.message);
+}
+
+namespace {
+
+using Result = Expected<std::monostate, VerifyError>;
+
+std::string_view kind_name(OperandKind kind) {
+  switch (kind) {
+    case OperandKind::NONE: return "unused operand";
+    case OperandKind::REG: return "register";
+    case OperandKind::CONST: return "constant";
+    case OperandKind::STR: return "string constant";
+    case OperandKind::NFIELD: return "numeric field";
+    case OperandKind::TFIELD: return "text field";
+    case OperandKind::METER: return "meter";
+    case OperandKind::SUMMETER: return "sum meter";
+    case OperandKind::COUNTMETER: return "count meter";
+    case OperandKind::MAXMETER: return "max meter";
+    case OperandKind::MINMETER: return "min meter";
+    case OperandKind::CHARGE: return "charge";
+    case OperandKind::TARGET: return "jump target";
+    case OperandKind::ROUND: return "rounding";
+  }
+  return "operand";
+}
+
+// Why `value` is not a valid operand of `kind` at `pc`, or empty when it is.
+std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, OperandKind kind,
+                          unsigned value) {
+  auto meter_of = [&](MeterKind wanted) -> std::string {
+    if (value >= p.meters.size()) return fmt::format("meter {} does not exist", value);
+    if (p.meters[value].kind != wanted)
+      return fmt::format("meter {} is a {} meter, not {}", value, to_string(p.meters[value].kind),
+                         to_string(wanted));
+    return {};
+  };
+  switch (kind) {
+    case OperandKind::NONE:
+      return value == 0 ? std::string() : fmt::format("unused operand holds {}", value);
+    case OperandKind::REG:
+      return value < c.registers ? std::string()
+                                 : fmt::format("register {} beyond the {} declared", value, c.registers);
+    case OperandKind::CONST:
+      return value < p.constants.size() ? std::string()
+                                        : fmt::format("constant {} does not exist", value);
+    case OperandKind::STR:
+      return value < p.strings.size() ? std::string()
+                                      : fmt::format("string constant {} does not exist", value);
+    case OperandKind::NFIELD:
+    case OperandKind::TFIELD: {
+      if (value >= p.usage.columns.size()) return fmt::format("field {} does not exist", value);
+      const bool numeric = is_numeric(p.usage.columns[value].type);
+      if (numeric != (kind == OperandKind::NFIELD))
+        return fmt::format("field {} is not a {}", value, kind_name(kind));
+      return {};
+    }
+    case OperandKind::METER:
+      return value < p.meters.size() ? std::string() : fmt::format("meter {} does not exist", value);
+    case OperandKind::SUMMETER: return meter_of(MeterKind::sum);
+    case OperandKind::COUNTMETER: return meter_of(MeterKind::count);
+    case OperandKind::MAXMETER: return meter_of(MeterKind::max);
+    case OperandKind::MINMETER: return meter_of(MeterKind::min);
+    case OperandKind::CHARGE:
+      return value < p.charges.size() ? std::string() : fmt::format("charge {} does not exist", value);
+    case OperandKind::TARGET:
+      if (value <= pc) return fmt::format("jump to {} does not go forward", value);
+      if (value > c.code.size()) return fmt::format("jump to {} is past the end", value);
+      return {};
+    case OperandKind::ROUND:
+      if (rounding_mode_bits(static_cast<std::uint8_t>(value)) >= kRoundingModeCount)
+        return "rounding mode out of range";
+      if (rounding_scale_bits(static_cast<std::uint8_t>(value)) > Decimal::kMaxScale)
+        return "rounding scale beyond 18";
+      return {};
+  }
+  return "unknown operand kind";
+}
+
+Result verify_chunk(const Program& p, const Chunk& c, Phase phase, std::string_view name) {
+  auto fail = [&](std::size_t pc, std::string message) -> Result {
+    return unexpected(VerifyError{std::string(name), pc, std::move(message)});
+  };
+  if (c.locations.size() != c.code.size())
+    return fail(0, fmt::format("{} source locations for {} instructions", c.locations.size(), c.code.size()));
+  for (std::size_t pc = 0; pc < c.code.size(); ++pc) {
+    const Instruction& ins = c.code[pc];
+    if (static_cast<std::size_t>(ins.op) >= kOpcodeCount)
+      return fail(pc, fmt::format("unknown opcode {}", static_cast<unsigned>(ins.op)));
+    const OpcodeInfo& op = info(ins.op);
+    if (op.phase != Phase::ANY && op.phase != phase)
+      return fail(pc, fmt::format("{} is not allowed in the {} program", op.name, name));
+    const unsigned values[4] = {ins.a, ins.b, ins.c, ins.d};
+    for (std::size_t i = 0; i < 4; ++i) {
+      std::string why = check_operand(p, c, pc, op.operands[i], values[i]);
+      if (!why.empty()) return fail(pc, fmt::format("{} operand {}: {}", op.name, "abcd"[i], why));
+    }
+  }
+  return std::monostate{};
+}
+
+}  // namespace
+
+Expected<std::monostate, VerifyError> verify(const Program& p) {
+  auto fail = [](std::string message) -> Result {
+    return unexpected(VerifyError{"program", 0, std::move(message)});
+  };
+  const auto currency = find_currency(p.currency);
+  if (!currency) return fail(fmt::format("unknown currency `{}`", p.currency));
+  if (currency->minor_digits != p.minor_digits)
+    return fail(fmt::format("currency {} has {} minor digits, the program says {}", p.currency,
+                            currency->minor_digits, p.minor_digits));
+  if (static_cast<unsigned>(p.rounding) >= kRoundingModeCount) return fail("rounding mode out of range");
+  if (p.rounding_stage != RoundingStage::line && p.rounding_stage != RoundingStage::invoice)
+    return fail("rounding stage out of range");
+  if (p.usage.account_column >= p.usage.columns.size() ||
+      p.usage.columns[p.usage.account_column].type != ColumnType::id)
+    return fail("the usage schema has no account column of type id");
+  if (p.usage.time_column && (*p.usage.time_column >= p.usage.columns.size() ||
+                              p.usage.columns[*p.usage.time_column].type != ColumnType::timestamp))
+    return fail("the usage schema's time column is not a timestamp");
+  for (const auto& column : p.usage.columns)
+    if (static_cast<unsigned>(column.type) > static_cast<unsigned>(ColumnType::timestamp))
+      return fail(fmt::format("column `{}` has an unknown type", column.name));
+  for (const auto& meter : p.meters)
+    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::min))
+      return fail(fmt::format("meter `{}` has an unknown aggregation", meter.name));
+  if (auto r = verify_chunk(p, p.record, Phase::RECORD, "record"); !r) return r;
+  return verify_chunk(p, p.period, Phase::PERIOD, "period");
+}
+
+}  // namespace tariff

@@ -1,0 +1,352 @@
+// Code generation. Registers are allocated as a stack: an expression
+// leaves its value in the register it was given and frees the temporaries
+// it took. Jumps are only ever emitted forward.
+#include "compiler/compiler.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <map>
+
+#include "front/checker.h"
+#include "tariff/currency.h"
+
+namespace tariff {
+
+namespace {
+
+constexpr std::size_t kMaxOperand = std::numeric_limits<std::uint16_t>::max();
+
+class Compiler {
+ public:
+  Compiler(const ast::Scheme& scheme, Diagnostics& diagnostics)
+      : scheme_(scheme), diagnostics_(diagnostics), program_(std::make_shared<Program>()) {}
+
+  std::shared_ptr<Program> run() {
+    const std::size_t errors_before = diagnostics_.error_count();
+    header();
+    usage();
+    record_program();
+    period_program();
+    if (diagnostics_.error_count() > errors_before) return nullptr;
+    return program_;
+  }
+
+ private:
+  void error(SourceRange range, std::string message, std::string hint = {}) {
+    diagnostics_.items.push_back(
+        Diagnostic{Severity::error, range, std::move(message), std::move(hint), scheme_.file});
+  }
+
+  void header() {
+    Program& p = *program_;
+    p.source_name = scheme_.file ? scheme_.file->name() : std::string();
+    p.scheme_name = scheme_.name->text;
+    p.version = scheme_.version->text;
+    p.currency = scheme_.currency->text;
+    p.minor_digits = find_currency(p.currency)->minor_digits;
+    p.rounding = *parse_rounding_mode(scheme_.rounding_mode->text);
+    p.rounding_stage =
+        scheme_.rounding_stage->text == "invoice" ? RoundingStage::invoice : RoundingStage::line;
+  }
+
+  void usage() {
+    UsageSchema& schema = program_->usage;
+    for (const auto& c : scheme_.columns) {
+      Column column;
+      column.name = c.name;
+      column.type = c.type_name == "id"        ? ColumnType::id
+                    : c.type_name == "text"    ? ColumnType::text
+                    : c.type_name == "decimal" ? ColumnType::decimal
+                    : c.type_name == "integer" ? ColumnType::integer
+                                               : ColumnType::timestamp;
+      column.optional = c.optional;
+      if (c.default_value) {
+        column.default_text = c.default_value->kind == ast::ExprKind::number
+                                  ? c.default_value->number.to_string()
+                                  : c.default_value->text;
+      }
+      schema.columns.push_back(std::move(column));
+    }
+    schema.account_column = *schema.find("account");
+    if (auto time = schema.find("time"); time && schema.columns[*time].type == ColumnType::timestamp)
+      schema.time_column = time;
+  }
+
+  // --- emission -------------------------------------------------------
+
+  std::size_t emit(Opcode op, unsigned a, unsigned b = 0, unsigned c = 0, unsigned d = 0) {
+    Instruction ins{op, static_cast<std::uint8_t>(d), static_cast<std::uint16_t>(a),
+                    static_cast<std::uint16_t>(b), static_cast<std::uint16_t>(c)};
+    chunk_->code.push_back(ins);
+    chunk_->locations.push_back(location_);
+    return chunk_->code.size() - 1;
+  }
+
+  // Points the jump at `at` to the next instruction to be emitted.
+  void patch_jump(std::size_t at) {
+    Instruction& ins = chunk_->code[at];
+    const auto here = static_cast<std::uint16_t>(chunk_->code.size());
+    if (ins.op == Opcode::JMP)
+      ins.a = here;
+    else
+      ins.b = here;
+  }
+
+  unsigned constant(Decimal value) {
+    // Deduplicated by exact representation: 1.5 and 1.50 print differently.
+    for (std::size_t i = 0; i < program_->constants.size(); ++i)
+      if (same_representation(program_->constants[i], value)) return static_cast<unsigned>(i);
+    program_->constants.push_back(value);
+    return static_cast<unsigned>(program_->constants.size() - 1);
+  }
+
+  unsigned string_constant(const std::string& value) {
+    for (std::size_t i = 0; i < program_->strings.size(); ++i)
+      if (program_->strings[i] == value) return static_cast<unsigned>(i);
+    program_->strings.push_back(value);
+    return static_cast<unsigned>(program_->strings.size() - 1);
+  }
+
+  unsigned take_register() {
+    const unsigned r = next_register_++;
+    if (next_register_ > chunk_->registers) chunk_->registers = static_cast<std::uint16_t>(next_register_);
+    return r;
+  }
+  void free_register(unsigned r) { next_register_ = r; }
+
+  std::uint8_t rounding(RoundingMode mode, int scale) {
+    return encode_rounding(static_cast<std::uint8_t>(mode), static_cast<std::uint8_t>(scale));
+  }
+
+  // --- expressions ----------------------------------------------------
+
+  // Compiles `e` into register `target`.
+  void expr(const ast::Expr& e, unsigned target) {
+    const SourceLocation saved = location_;
+    location_ = e.range.begin;
+    switch (e.kind) {
+      case ast::ExprKind::number: emit(Opcode::LOADK, target, constant(e.number)); break;
+      case ast::ExprKind::boolean:
+        emit(Opcode::LOADK, target, constant(Decimal::from_int(e.boolean ? 1 : 0)));
+        break;
+      case ast::ExprKind::name: emit(Opcode::LOADF, target, e.resolved); break;
+      case ast::ExprKind::string: break;  // only inside comparisons; see text_compare
+      case ast::ExprKind::negate:
+        expr(*e.operands[0], target);
+        emit(Opcode::NEG, target, target);
+        break;
+      case ast::ExprKind::logical_not:
+        expr(*e.operands[0], target);
+        emit(Opcode::NOT, target, target);
+        break;
+      case ast::ExprKind::conditional: {
+        expr(*e.operands[0], target);
+        const std::size_t to_else = emit(Opcode::JMPF, target, 0);
+        expr(*e.operands[1], target);
+        const std::size_t to_end = emit(Opcode::JMP, 0);
+        patch_jump(to_else);
+        expr(*e.operands[2], target);
+        patch_jump(to_end);
+        break;
+      }
+      case ast::ExprKind::call: call(e, target); break;
+      case ast::ExprKind::binary: binary(e, target); break;
+    }
+    location_ = saved;
+  }
+
+  void call(const ast::Expr& e, unsigned target) {
+    expr(*e.operands[0], target);
+    if (e.text == "ceil") {
+      emit(Opcode::ROUND, target, target, 0, rounding(RoundingMode::ceiling, 0));
+    } else if (e.text == "floor") {
+      emit(Opcode::ROUND, target, target, 0, rounding(RoundingMode::floor, 0));
+    } else if (e.text == "round") {
+      const auto digits = e.operands[1]->number.to_int64(RoundingMode::down).value_or(0);
+      emit(Opcode::ROUND, target, target, 0, rounding(program_->rounding, static_cast<int>(digits)));
+    } else {  // min, max
+      const unsigned rhs = take_register();
+      expr(*e.operands[1], rhs);
+      emit(e.text == "min" ? Opcode::MIN : Opcode::MAX, target, target, rhs);
+      free_register(rhs);
+    }
+  }
+
+  void binary(const ast::Expr& e, unsigned target) {
+    const ast::Expr& lhs = *e.operands[0];
+    const ast::Expr& rhs = *e.operands[1];
+    if ((e.op == ast::BinaryOp::eq || e.op == ast::BinaryOp::ne) && lhs.type == ast::Type::text) {
+      text_compare(lhs, rhs, target);
+      if (e.op == ast::BinaryOp::ne) emit(Opcode::NOT, target, target);
+      return;
+    }
+    if (e.op == ast::BinaryOp::logical_and || e.op == ast::BinaryOp::logical_or) {
+      expr(lhs, target);
+      const std::size_t skip =
+          emit(e.op == ast::BinaryOp::logical_and ? Opcode::JMPF : Opcode::JMPT, target, 0);
+      expr(rhs, target);
+      patch_jump(skip);
+      return;
+    }
+    // Ordering comparisons with > and >= swap their operands.
+    const bool swap = e.op == ast::BinaryOp::gt || e.op == ast::BinaryOp::ge;
+    const unsigned other = take_register();
+    expr(swap ? rhs : lhs, target);
+    expr(swap ? lhs : rhs, other);
+    switch (e.op) {
+      case ast::BinaryOp::add: emit(Opcode::ADD, target, target, other); break;
+      case ast::BinaryOp::subtract: emit(Opcode::SUB, target, target, other); break;
+      case ast::BinaryOp::multiply: emit(Opcode::MUL, target, target, other); break;
+      case ast::BinaryOp::divide:
+        // Division keeps 18 decimal places, rounded in the scheme's mode.
+        emit(Opcode::DIV, target, target, other, rounding(program_->rounding, Decimal::kMaxScale));
+        break;
+      case ast::BinaryOp::eq: emit(Opcode::EQ, target, target, other); break;
+      case ast::BinaryOp::ne: emit(Opcode::NE, target, target, other); break;
+      case ast::BinaryOp::lt:
+      case ast::BinaryOp::gt: emit(Opcode::LT, target, target, other); break;
+      case ast::BinaryOp::le:
+      case ast::BinaryOp::ge: emit(Opcode::LE, target, target, other); break;
+      case ast::BinaryOp::logical_and:
+      case ast::BinaryOp::logical_or: break;
+    }
+    free_register(other);
+  }
+
+  // Text is compared field against quoted string, or field against field.
+  void text_compare(const ast::Expr& lhs, const ast::Expr& rhs, unsigned target) {
+    if (lhs.kind == ast::ExprKind::name && rhs.kind == ast::ExprKind::name)
+      emit(Opcode::EQFF, target, lhs.resolved, rhs.resolved);
+    else if (lhs.kind == ast::ExprKind::name)
+      emit(Opcode::EQFS, target, lhs.resolved, string_constant(rhs.text));
+    else
+      emit(Opcode::EQFS, target, rhs.resolved, string_constant(lhs.text));
+  }
+
+  // --- programs -------------------------------------------------------
+
+  // `at 0.99 per 1_000` folds to the unit price 0.00099 when, and only
+  // when, the division is exact; the multiplication then stays exact.
+  std::optional<Decimal> exact_unit_price(const ast::Charge& charge) {
+    const Decimal price = charge.price->number;
+    if (!charge.unit) return price;
+    const Decimal unit = charge.unit->number;
+    auto quotient = divide(price, unit, Decimal::kMaxScale, RoundingMode::down);
+    if (!quotient) return std::nullopt;
+    auto back = multiply(*quotient, unit);
+    if (!back || *back != price) return std::nullopt;
+    return quotient->normalized();
+  }
+
+  static std::string formula(const ast::Charge& charge) {
+    if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
+    if (charge.unit)
+      return fmt::format("{} at {} per {}", charge.meter, charge.price->number, charge.unit->number);
+    return fmt::format("{} at {}", charge.meter, charge.price->number);
+  }
+
+  void begin_chunk(Chunk& chunk) {
+    chunk_ = &chunk;
+    next_register_ = 0;
+  }
+
+  void check_limits(Chunk& chunk, std::string_view name) {
+    if (chunk.code.size() > kMaxOperand || chunk.registers > kMaxOperand ||
+        program_->constants.size() > kMaxOperand || program_->strings.size() > kMaxOperand)
+      error({{1, 1}, {1, 1}},
+            fmt::format("the {} program exceeds the limits of one program (65,535 instructions, "
+                        "registers or constants)", name),
+            "split the scheme");
+  }
+
+  void record_program() {
+    begin_chunk(program_->record);
+    for (std::size_t m = 0; m < scheme_.meters.size(); ++m) {
+      const ast::Meter& meter = scheme_.meters[m];
+      const auto aggregate = *front::parse_aggregate(meter.aggregate);
+      MeterInfo info{meter.name, aggregate == front::Aggregate::sum     ? MeterKind::sum
+                                 : aggregate == front::Aggregate::count ? MeterKind::count
+                                 : aggregate == front::Aggregate::max   ? MeterKind::max
+                                                                        : MeterKind::min};
+      program_->meters.push_back(info);
+      location_ = meter.range.begin;
+      const unsigned r = take_register();
+      std::optional<std::size_t> skip;
+      if (meter.filter) {
+        expr(*meter.filter, r);
+        location_ = meter.range.begin;
+        skip = emit(Opcode::JMPF, r, 0);
+      }
+      const auto index = static_cast<unsigned>(m);
+      if (info.kind == MeterKind::count) {
+        emit(Opcode::MCOUNT, index);
+      } else {
+        expr(*meter.argument, r);
+        location_ = meter.range.begin;
+        const Opcode op = info.kind == MeterKind::sum ? Opcode::MSUM
+                          : info.kind == MeterKind::max ? Opcode::MMAX
+                                                        : Opcode::MMIN;
+        emit(op, index, r);
+      }
+      if (skip) patch_jump(*skip);
+      free_register(r);
+    }
+    check_limits(program_->record, "record");
+  }
+
+  void period_program() {
+    begin_chunk(program_->period);
+    for (std::size_t i = 0; i < scheme_.charges.size(); ++i) {
+      const ast::Charge& charge = scheme_.charges[i];
+      program_->charges.push_back(ChargeInfo{charge.name, formula(charge)});
+      location_ = charge.range.begin;
+      const auto index = static_cast<unsigned>(i);
+      const unsigned quantity = take_register();
+      const unsigned amount = take_register();
+      if (charge.kind == ast::ChargeKind::flat) {
+        emit(Opcode::LOADK, quantity, constant(Decimal::from_int(1)));
+        expr(*charge.amount, amount);
+      } else {
+        emit(Opcode::LOADM, quantity, charge.meter_index);
+        if (auto unit_price = exact_unit_price(charge)) {
+          emit(Opcode::LOADK, amount, constant(*unit_price));
+          emit(Opcode::MUL, amount, quantity, amount);
+        } else {
+          expr(*charge.price, amount);
+          location_ = charge.range.begin;
+          emit(Opcode::MUL, amount, quantity, amount);
+          if (charge.unit) {
+            const unsigned unit = take_register();
+            expr(*charge.unit, unit);
+            location_ = charge.range.begin;
+            // Only a price that does not divide exactly gets here (0.10 per
+            // 3): 18 places, rounded in the scheme's mode, then the line is
+            // rounded to the currency.
+            emit(Opcode::DIV, amount, amount, unit, rounding(program_->rounding, Decimal::kMaxScale));
+            free_register(unit);
+          }
+        }
+      }
+      location_ = charge.range.begin;
+      emit(Opcode::LINE, index, quantity, amount);
+      free_register(quantity);
+    }
+    check_limits(program_->period, "period");
+  }
+
+  const ast::Scheme& scheme_;
+  Diagnostics& diagnostics_;
+  std::shared_ptr<Program> program_;
+  Chunk* chunk_ = nullptr;
+  unsigned next_register_ = 0;
+  SourceLocation location_;
+};
+
+}  // namespace
+
+std::shared_ptr<Program> compile(const ast::Scheme& scheme, Diagnostics& diagnostics) {
+  return Compiler(scheme, diagnostics).run();
+}
+
+}  // namespace tariff

@@ -1,0 +1,103 @@
+// The abstract syntax tree of a scheme: our own types with source ranges.
+// Built from the parse tree, which is dropped afterwards; the checker fills
+// in the `type` and `resolved` slots; the compiler reads the result.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tariff/decimal.h"
+#include "tariff/diagnostic.h"
+
+namespace tariff::ast {
+
+// What the checker decides an expression is.
+enum class Type : std::uint8_t { unknown, number, boolean, text };
+
+enum class ExprKind : std::uint8_t {
+  number,   // 12.50 or 15% (stored as 0.15)
+  string,   // "audio"
+  boolean,  // true / false
+  name,     // a usage column
+  call,     // ceil(x), min(a, b), ...
+  negate,
+  logical_not,
+  binary,
+  conditional,  // if a then b else c
+};
+
+enum class BinaryOp : std::uint8_t { add, subtract, multiply, divide, eq, ne, lt, le, gt, ge, logical_and, logical_or };
+
+struct Expr {
+  ExprKind kind = ExprKind::number;
+  SourceRange range;
+  Decimal number;          // number
+  std::string text;        // string value, name, or callee
+  bool boolean = false;    // boolean
+  BinaryOp op = BinaryOp::add;
+  std::vector<std::unique_ptr<Expr>> operands;
+
+  // Filled by the checker.
+  Type type = Type::unknown;
+  std::uint32_t resolved = 0;  // name: usage column index
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Column {
+  std::string name;
+  SourceRange range;
+  std::string type_name;
+  SourceRange type_range;
+  bool optional = false;
+  ExprPtr default_value;  // a literal
+};
+
+struct Meter {
+  std::string name;
+  SourceRange range;  // the name
+  std::string aggregate;
+  SourceRange aggregate_range;
+  ExprPtr argument;  // may be null (count)
+  ExprPtr filter;    // may be null
+};
+
+enum class ChargeKind : std::uint8_t { flat, per_unit };
+
+struct Charge {
+  std::string name;
+  SourceRange range;  // the name
+  ChargeKind kind = ChargeKind::flat;
+  ExprPtr amount;  // flat: the fee
+  std::string meter;  // per_unit
+  SourceRange meter_range;
+  ExprPtr price;  // per_unit
+  ExprPtr unit;   // per_unit: `per 1_000`; null means per 1
+
+  // Filled by the checker.
+  std::uint32_t meter_index = 0;
+};
+
+// A name and where it was written.
+struct Named {
+  std::string text;
+  SourceRange range;
+};
+
+struct Scheme {
+  std::shared_ptr<const SourceFile> file;
+  std::optional<Named> name;
+  std::optional<Named> version;
+  std::optional<Named> currency;
+  std::optional<Named> rounding_mode;
+  std::optional<Named> rounding_stage;
+  bool has_usage = false;
+  SourceRange usage_range;
+  std::vector<Column> columns;
+  std::vector<Meter> meters;
+  std::vector<Charge> charges;
+};
+
+}  // namespace tariff::ast

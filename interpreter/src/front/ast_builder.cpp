@@ -1,0 +1,233 @@
+// Parse tree -> AST: one function per grammar rule, switching on the
+// labelled alternative's context type. Literals become exact decimals here.
+#include "front/ast_builder.h"
+
+#include <fmt/format.h>
+
+#include "support/utf8.h"
+
+namespace tariff::front {
+
+using P = grammar::TariffParser;
+
+SourceRange range_of(antlr4::Token* token) {
+  SourceRange r;
+  if (!token) return r;
+  r.begin.line = static_cast<std::uint32_t>(token->getLine());
+  r.begin.column = static_cast<std::uint32_t>(token->getCharPositionInLine() + 1);
+  const std::size_t width = token->getType() == antlr4::Token::EOF
+                                ? 1
+                                : std::max<std::size_t>(code_point_count(token->getText()), 1);
+  r.end.line = r.begin.line;
+  r.end.column = r.begin.column + static_cast<std::uint32_t>(width - 1);
+  return r;
+}
+
+SourceRange range_of(antlr4::ParserRuleContext* ctx) {
+  SourceRange r = range_of(ctx->getStart());
+  const SourceRange stop = range_of(ctx->getStop());
+  if (stop.begin.line != 0 && (stop.end.line > r.begin.line ||
+                               (stop.end.line == r.begin.line && stop.end.column >= r.begin.column)))
+    r.end = stop.end;
+  return r;
+}
+
+namespace {
+
+std::string unquote(const std::string& token) {
+  std::string out;
+  for (std::size_t i = 1; i + 1 < token.size(); ++i) {
+    char c = token[i];
+    if (c == '\\' && i + 2 < token.size()) {
+      const char next = token[++i];
+      c = next == 'n' ? '\n' : next == 't' ? '\t' : next;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void AstBuilder::error(SourceRange range, std::string message, std::string hint) {
+  diagnostics_.items.push_back(
+      Diagnostic{Severity::error, range, std::move(message), std::move(hint), file_});
+}
+
+ast::Named AstBuilder::named(antlr4::Token* token, std::string text) {
+  return ast::Named{std::move(text), range_of(token)};
+}
+
+ast::Scheme AstBuilder::build(P::SchemeFileContext* tree) {
+  ast::Scheme scheme;
+  scheme.file = file_;
+  if (auto* header = tree->schemeHeader()) {
+    scheme.name = named(header->name, unquote(header->name->getText()));
+    scheme.version = named(header->version, unquote(header->version->getText()));
+  }
+  for (auto* decl : tree->declaration()) declaration(decl, scheme);
+  return scheme;
+}
+
+void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
+  if (auto* c = dynamic_cast<P::CurrencyDeclContext*>(ctx)) {
+    if (scheme.currency)
+      error(range_of(c), "the currency is declared twice",
+            "a scheme bills in one currency; keep one `currency` line");
+    scheme.currency = named(c->code, c->code->getText());
+  } else if (auto* r = dynamic_cast<P::RoundingDeclContext*>(ctx)) {
+    if (scheme.rounding_mode)
+      error(range_of(r), "rounding is declared twice", "keep one `rounding` line");
+    scheme.rounding_mode = named(r->roundingMode, r->roundingMode->getText());
+    if (r->stage) scheme.rounding_stage = named(r->stage, r->stage->getText());
+  } else if (auto* u = dynamic_cast<P::UsageDeclContext*>(ctx)) {
+    if (scheme.has_usage)
+      error(range_of(u->USAGE()->getSymbol()), "the usage block is declared twice",
+            "declare every column in one `usage { ... }` block");
+    scheme.has_usage = true;
+    scheme.usage_range = range_of(u->USAGE()->getSymbol());
+    for (auto* col : u->column()) scheme.columns.push_back(column(col));
+  } else if (auto* m = dynamic_cast<P::MeterDeclContext*>(ctx)) {
+    scheme.meters.push_back(meter(m));
+  } else if (auto* ch = dynamic_cast<P::ChargeDeclContext*>(ctx)) {
+    scheme.charges.push_back(charge(ch));
+  }
+}
+
+ast::Column AstBuilder::column(P::ColumnContext* ctx) {
+  ast::Column c;
+  c.name = ctx->name->getText();
+  c.range = range_of(ctx->name);
+  c.type_name = ctx->type->getText();
+  c.type_range = range_of(ctx->type);
+  c.optional = ctx->OPTIONAL() != nullptr;
+  if (auto* lit = ctx->literal()) c.default_value = literal(lit);
+  return c;
+}
+
+ast::Meter AstBuilder::meter(P::MeterDeclContext* ctx) {
+  ast::Meter m;
+  m.name = ctx->name->getText();
+  m.range = range_of(ctx->name);
+  auto* body = ctx->meterBody();
+  m.aggregate = body->aggregate->getText();
+  m.aggregate_range = range_of(body->aggregate);
+  const auto exprs = body->expr();
+  for (auto* e : exprs) {
+    if (e == body->filter)
+      m.filter = expr(e);
+    else
+      m.argument = expr(e);
+  }
+  return m;
+}
+
+ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
+  ast::Charge c;
+  c.name = unquote(ctx->name->getText());
+  c.range = range_of(ctx->name);
+  if (auto* flat = dynamic_cast<P::FlatChargeContext*>(ctx->chargeBody())) {
+    c.kind = ast::ChargeKind::flat;
+    c.amount = expr(flat->amount);
+  } else if (auto* unit = dynamic_cast<P::PerUnitChargeContext*>(ctx->chargeBody())) {
+    c.kind = ast::ChargeKind::per_unit;
+    c.meter = unit->meter->getText();
+    c.meter_range = range_of(unit->meter);
+    c.price = expr(unit->price);
+    if (unit->unit) c.unit = expr(unit->unit);
+  }
+  return c;
+}
+
+ast::ExprPtr AstBuilder::expr(P::ExprContext* ctx) {
+  auto node = std::make_unique<ast::Expr>();
+  node->range = range_of(ctx);
+  auto binary = [&](ast::BinaryOp op, P::ExprContext* lhs, P::ExprContext* rhs) {
+    node->kind = ast::ExprKind::binary;
+    node->op = op;
+    node->operands.push_back(expr(lhs));
+    node->operands.push_back(expr(rhs));
+  };
+  if (auto* paren = dynamic_cast<P::ParenExprContext*>(ctx)) {
+    auto inner = expr(paren->expr());
+    inner->range = node->range;
+    return inner;
+  }
+  if (auto* call = dynamic_cast<P::CallExprContext*>(ctx)) {
+    node->kind = ast::ExprKind::call;
+    node->text = call->callee->getText();
+    for (auto* arg : call->expr()) node->operands.push_back(expr(arg));
+  } else if (auto* neg = dynamic_cast<P::NegateExprContext*>(ctx)) {
+    node->kind = ast::ExprKind::negate;
+    node->operands.push_back(expr(neg->expr()));
+  } else if (auto* mul = dynamic_cast<P::MulExprContext*>(ctx)) {
+    binary(mul->op->getType() == P::STAR ? ast::BinaryOp::multiply : ast::BinaryOp::divide,
+           mul->expr(0), mul->expr(1));
+  } else if (auto* add = dynamic_cast<P::AddExprContext*>(ctx)) {
+    binary(add->op->getType() == P::PLUS ? ast::BinaryOp::add : ast::BinaryOp::subtract,
+           add->expr(0), add->expr(1));
+  } else if (auto* cmp = dynamic_cast<P::CompareExprContext*>(ctx)) {
+    ast::BinaryOp op = ast::BinaryOp::eq;
+    switch (cmp->op->getType()) {
+      case P::NE: op = ast::BinaryOp::ne; break;
+      case P::LT: op = ast::BinaryOp::lt; break;
+      case P::LE: op = ast::BinaryOp::le; break;
+      case P::GT: op = ast::BinaryOp::gt; break;
+      case P::GE: op = ast::BinaryOp::ge; break;
+      default: break;
+    }
+    binary(op, cmp->expr(0), cmp->expr(1));
+  } else if (auto* notExpr = dynamic_cast<P::NotExprContext*>(ctx)) {
+    node->kind = ast::ExprKind::logical_not;
+    node->operands.push_back(expr(notExpr->expr()));
+  } else if (auto* andExpr = dynamic_cast<P::AndExprContext*>(ctx)) {
+    binary(ast::BinaryOp::logical_and, andExpr->expr(0), andExpr->expr(1));
+  } else if (auto* orExpr = dynamic_cast<P::OrExprContext*>(ctx)) {
+    binary(ast::BinaryOp::logical_or, orExpr->expr(0), orExpr->expr(1));
+  } else if (auto* ifExpr = dynamic_cast<P::IfExprContext*>(ctx)) {
+    node->kind = ast::ExprKind::conditional;
+    for (auto* part : ifExpr->expr()) node->operands.push_back(expr(part));
+  } else if (auto* lit = dynamic_cast<P::LiteralExprContext*>(ctx)) {
+    return literal(lit->literal());
+  } else if (auto* name = dynamic_cast<P::NameExprContext*>(ctx)) {
+    node->kind = ast::ExprKind::name;
+    node->text = name->IDENT()->getText();
+  }
+  return node;
+}
+
+ast::ExprPtr AstBuilder::literal(P::LiteralContext* ctx) {
+  auto node = std::make_unique<ast::Expr>();
+  node->range = range_of(ctx);
+  if (auto* num = dynamic_cast<P::NumberLiteralContext*>(ctx)) {
+    node->kind = ast::ExprKind::number;
+    std::string digits;
+    for (char c : num->NUMBER()->getText())
+      if (c != '_') digits += c;
+    auto value = Decimal::parse(digits);
+    if (!value) {
+      error(node->range, fmt::format("this number cannot be used: {}", describe(value.error())),
+            "amounts and quantities hold at most 38 significant digits and 18 decimal places");
+      return node;
+    }
+    node->number = *value;
+    if (num->PERCENT()) {
+      // 15% is 0.15 exactly: dividing by 100 only moves the decimal point.
+      auto fraction = Decimal::from_parts(value->mantissa(), value->scale() + 2);
+      if (!fraction) {
+        error(node->range, "this percentage has more than 16 decimal places");
+        return node;
+      }
+      node->number = *fraction;
+    }
+  } else if (auto* str = dynamic_cast<P::StringLiteralContext*>(ctx)) {
+    node->kind = ast::ExprKind::string;
+    node->text = unquote(str->STRING()->getText());
+  } else if (auto* boolean = dynamic_cast<P::BoolLiteralContext*>(ctx)) {
+    node->kind = ast::ExprKind::boolean;
+    node->boolean = boolean->TRUE() != nullptr;
+  }
+  return node;
+}
+
+}  // namespace tariff::front

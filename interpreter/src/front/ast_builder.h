@@ -1,0 +1,38 @@
+// Parse tree -> AST. Private to the front end: it includes the generated
+// parser.
+#pragma once
+
+#include <memory>
+
+#include "TariffParser.h"
+#include "front/ast.h"
+#include "tariff/diagnostic.h"
+
+namespace tariff::front {
+
+class AstBuilder {
+ public:
+  AstBuilder(std::shared_ptr<const SourceFile> file, Diagnostics& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
+
+  ast::Scheme build(grammar::TariffParser::SchemeFileContext* tree);
+
+ private:
+  void declaration(grammar::TariffParser::DeclarationContext* ctx, ast::Scheme& scheme);
+  ast::Column column(grammar::TariffParser::ColumnContext* ctx);
+  ast::Meter meter(grammar::TariffParser::MeterDeclContext* ctx);
+  ast::Charge charge(grammar::TariffParser::ChargeDeclContext* ctx);
+  ast::ExprPtr expr(grammar::TariffParser::ExprContext* ctx);
+  ast::ExprPtr literal(grammar::TariffParser::LiteralContext* ctx);
+  ast::Named named(antlr4::Token* token, std::string text);
+  void error(SourceRange range, std::string message, std::string hint = {});
+
+  std::shared_ptr<const SourceFile> file_;
+  Diagnostics& diagnostics_;
+};
+
+// Where a token or a rule sits in the source, columns in code points.
+SourceRange range_of(antlr4::Token* token);
+SourceRange range_of(antlr4::ParserRuleContext* ctx);
+
+}  // namespace tariff::front

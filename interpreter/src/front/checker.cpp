@@ -1,0 +1,362 @@
+// Name resolution and type checking of a parsed scheme.
+#include "front/checker.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "support/suggest.h"
+#include "tariff/currency.h"
+#include "tariff/usage_schema.h"
+
+namespace tariff::front {
+
+std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept {
+  if (name == "sum") return Aggregate::sum;
+  if (name == "count") return Aggregate::count;
+  if (name == "max") return Aggregate::max;
+  if (name == "min") return Aggregate::min;
+  return std::nullopt;
+}
+
+namespace {
+
+const std::vector<std::string> kAggregates = {"sum", "count", "max", "min"};
+const std::vector<std::string> kColumnTypes = {"id", "text", "decimal", "integer", "timestamp"};
+const std::vector<std::string> kRoundingModes = {"half_up", "half_even", "half_down", "up",
+                                                 "down",    "ceiling",   "floor"};
+const std::vector<std::string> kRoundingStages = {"line", "invoice"};
+const std::vector<std::string> kFunctions = {"ceil", "floor", "round", "min", "max"};
+
+std::optional<ColumnType> parse_column_type(std::string_view name) {
+  if (name == "id") return ColumnType::id;
+  if (name == "text") return ColumnType::text;
+  if (name == "decimal") return ColumnType::decimal;
+  if (name == "integer") return ColumnType::integer;
+  if (name == "timestamp") return ColumnType::timestamp;
+  return std::nullopt;
+}
+
+std::string_view type_name(ast::Type type) {
+  switch (type) {
+    case ast::Type::number: return "a number";
+    case ast::Type::boolean: return "a condition";
+    case ast::Type::text: return "text";
+    case ast::Type::unknown: break;
+  }
+  return "unknown";
+}
+
+class Checker {
+ public:
+  Checker(ast::Scheme& scheme, Diagnostics& diagnostics)
+      : scheme_(scheme), diagnostics_(diagnostics) {}
+
+  bool run() {
+    const std::size_t errors_before = diagnostics_.error_count();
+    header();
+    columns();
+    meters();
+    charges();
+    unused_meters();
+    return diagnostics_.error_count() == errors_before;
+  }
+
+ private:
+  void error(SourceRange range, std::string message, std::string hint = {}) {
+    diagnostics_.items.push_back(
+        Diagnostic{Severity::error, range, std::move(message), std::move(hint), scheme_.file});
+  }
+  void warning(SourceRange range, std::string message, std::string hint = {}) {
+    diagnostics_.items.push_back(
+        Diagnostic{Severity::warning, range, std::move(message), std::move(hint), scheme_.file});
+  }
+  static SourceRange start_of_file() { return {{1, 1}, {1, 1}}; }
+
+  void header() {
+    if (!scheme_.name)
+      error(start_of_file(), "the scheme has no name",
+            "start the file with `scheme \"Name\" version \"2026-03\"`");
+    if (!scheme_.currency) {
+      error(start_of_file(), "the scheme does not say its currency",
+            "add a line such as `currency USD`");
+    } else if (!find_currency(scheme_.currency->text)) {
+      std::vector<std::string> codes;
+      for (std::size_t i = 0; i < currency_count(); ++i)
+        codes.emplace_back(currency_at(i).code);
+      error(scheme_.currency->range,
+            fmt::format("`{}` is not an ISO 4217 currency code", scheme_.currency->text),
+            suggestion_hint(scheme_.currency->text, codes, "currencies"));
+    }
+    if (!scheme_.rounding_mode) {
+      error(start_of_file(), "the scheme does not say how amounts are rounded",
+            "add a line such as `rounding half_up per line`");
+    } else {
+      if (!parse_rounding_mode(scheme_.rounding_mode->text))
+        error(scheme_.rounding_mode->range,
+              fmt::format("unknown rounding mode `{}`", scheme_.rounding_mode->text),
+              suggestion_hint(scheme_.rounding_mode->text, kRoundingModes, "modes"));
+      if (!scheme_.rounding_stage)
+        error(scheme_.rounding_mode->range, "the rounding stage is missing",
+              fmt::format("say `rounding {} per line` (each line rounded) or `per invoice`",
+                          scheme_.rounding_mode->text));
+      else if (scheme_.rounding_stage->text != "line" && scheme_.rounding_stage->text != "invoice")
+        error(scheme_.rounding_stage->range,
+              fmt::format("unknown rounding stage `{}`", scheme_.rounding_stage->text),
+              suggestion_hint(scheme_.rounding_stage->text, kRoundingStages, "stages"));
+    }
+    if (!scheme_.has_usage)
+      error(start_of_file(), "the scheme has no usage block",
+            "declare the columns of a usage record: `usage { account id  quantity decimal }`");
+  }
+
+  void columns() {
+    std::map<std::string, std::size_t> seen;
+    bool has_account = false;
+    for (std::size_t i = 0; i < scheme_.columns.size(); ++i) {
+      auto& column = scheme_.columns[i];
+      if (!seen.emplace(column.name, i).second)
+        error(column.range, fmt::format("column `{}` is declared twice", column.name));
+      const auto type = parse_column_type(column.type_name);
+      if (!type) {
+        error(column.type_range, fmt::format("unknown column type `{}`", column.type_name),
+              suggestion_hint(column.type_name, kColumnTypes, "types"));
+        continue;
+      }
+      if (column.name == "account") {
+        has_account = true;
+        if (*type != ColumnType::id)
+          error(column.type_range, "the `account` column must have type `id`");
+        if (column.optional || column.default_value)
+          error(column.range, "the `account` column cannot be optional",
+                "every usage record belongs to an account");
+      }
+      if (column.default_value) {
+        const bool numeric = is_numeric(*type);
+        const auto kind = column.default_value->kind;
+        if ((numeric && kind != ast::ExprKind::number) ||
+            (!numeric && kind != ast::ExprKind::string))
+          error(column.default_value->range,
+                fmt::format("the default of `{}` must be {}", column.name,
+                            numeric ? "a number" : "a quoted string"));
+        else if (*type == ColumnType::timestamp)
+          error(column.default_value->range, "a timestamp column cannot have a default");
+      }
+      column_types_.emplace(column.name, *type);
+      column_index_.emplace(column.name, static_cast<std::uint32_t>(i));
+      column_names_.push_back(column.name);
+    }
+    if (scheme_.has_usage && !has_account)
+      error(scheme_.usage_range, "the usage block has no `account` column",
+            "add `account id`: every record is rated for one account");
+  }
+
+  void meters() {
+    for (auto& meter : scheme_.meters) {
+      if (meter_index_.count(meter.name)) {
+        error(meter.range, fmt::format("meter `{}` is declared twice", meter.name));
+        continue;
+      }
+      meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
+      meter_names_.push_back(meter.name);
+      const auto aggregate = parse_aggregate(meter.aggregate);
+      if (!aggregate) {
+        error(meter.aggregate_range, fmt::format("unknown aggregation `{}`", meter.aggregate),
+              suggestion_hint(meter.aggregate, kAggregates, "aggregations"));
+      } else if (*aggregate == Aggregate::count) {
+        if (meter.argument)
+          error(meter.argument->range, "`count` counts records and takes no value",
+                "write `count where <condition>`");
+      } else if (!meter.argument) {
+        error(meter.aggregate_range, fmt::format("`{}` needs a value to aggregate", meter.aggregate),
+              fmt::format("write `{} quantity`", meter.aggregate));
+      } else {
+        expect(*meter.argument, ast::Type::number, "the aggregated value");
+      }
+      if (meter.filter) expect(*meter.filter, ast::Type::boolean, "a `where` filter");
+    }
+  }
+
+  void charges() {
+    std::map<std::string, std::size_t> seen;
+    for (auto& charge : scheme_.charges) {
+      if (!seen.emplace(charge.name, 0).second)
+        error(charge.range, fmt::format("charge \"{}\" is declared twice", charge.name),
+              "invoice lines are named by their charge; give each a distinct name");
+      if (charge.kind == ast::ChargeKind::flat) {
+        constant(*charge.amount, "a flat fee");
+        continue;
+      }
+      auto it = meter_index_.find(charge.meter);
+      if (it == meter_index_.end()) {
+        error(charge.meter_range, fmt::format("unknown meter `{}`", charge.meter),
+              suggestion_hint(charge.meter, meter_names_, "meters"));
+      } else {
+        charge.meter_index = it->second;
+        used_meters_.emplace(charge.meter);
+      }
+      constant(*charge.price, "a price");
+      if (charge.unit && constant(*charge.unit, "a unit") && charge.unit->kind == ast::ExprKind::number &&
+          charge.unit->number.sign() <= 0)
+        error(charge.unit->range, "the unit after `per` must be greater than zero",
+              "prices per 1,000 units read `at 0.99 per 1_000`");
+    }
+  }
+
+  void unused_meters() {
+    for (const auto& meter : scheme_.meters)
+      if (!used_meters_.count(meter.name))
+        warning(meter.range, fmt::format("meter `{}` is not used by any charge", meter.name));
+  }
+
+  // A number written out: prices and fees do not depend on usage columns.
+  bool constant(ast::Expr& expr, std::string_view what) {
+    if (expr.kind != ast::ExprKind::number) {
+      error(expr.range, fmt::format("{} must be a number written out", what),
+            "for example `49.00` or `0.99`");
+      return false;
+    }
+    expr.type = ast::Type::number;
+    return true;
+  }
+
+  void expect(ast::Expr& expr, ast::Type wanted, std::string_view what) {
+    const ast::Type got = type_of(expr);
+    if (got != ast::Type::unknown && got != wanted)
+      error(expr.range, fmt::format("{} must be {}, not {}", what, type_name(wanted), type_name(got)));
+  }
+
+  ast::Type type_of(ast::Expr& expr) {
+    expr.type = infer(expr);
+    return expr.type;
+  }
+
+  ast::Type infer(ast::Expr& expr) {
+    switch (expr.kind) {
+      case ast::ExprKind::number: return ast::Type::number;
+      case ast::ExprKind::string: return ast::Type::text;
+      case ast::ExprKind::boolean: return ast::Type::boolean;
+      case ast::ExprKind::name: {
+        auto it = column_types_.find(expr.text);
+        if (it == column_types_.end()) {
+          error(expr.range, fmt::format("unknown column `{}`", expr.text),
+                suggestion_hint(expr.text, column_names_, "columns"));
+          return ast::Type::unknown;
+        }
+        expr.resolved = column_index_.at(expr.text);
+        return is_numeric(it->second) ? ast::Type::number : ast::Type::text;
+      }
+      case ast::ExprKind::negate:
+        expect(*expr.operands[0], ast::Type::number, "the operand of `-`");
+        return ast::Type::number;
+      case ast::ExprKind::logical_not:
+        expect(*expr.operands[0], ast::Type::boolean, "the operand of `not`");
+        return ast::Type::boolean;
+      case ast::ExprKind::conditional: {
+        expect(*expr.operands[0], ast::Type::boolean, "the condition after `if`");
+        const ast::Type a = type_of(*expr.operands[1]);
+        const ast::Type b = type_of(*expr.operands[2]);
+        if (a != ast::Type::unknown && b != ast::Type::unknown && a != b) {
+          error(expr.range, fmt::format("the branches of `if` differ: {} and {}", type_name(a), type_name(b)));
+          return ast::Type::unknown;
+        }
+        if (a == ast::Type::text) {
+          error(expr.range, "`if` cannot choose between texts here");
+          return ast::Type::unknown;
+        }
+        return a;
+      }
+      case ast::ExprKind::call: return call(expr);
+      case ast::ExprKind::binary: return binary(expr);
+    }
+    return ast::Type::unknown;
+  }
+
+  ast::Type call(ast::Expr& expr) {
+    const auto& name = expr.text;
+    std::size_t wanted = 0;
+    if (name == "ceil" || name == "floor") wanted = 1;
+    else if (name == "round" || name == "min" || name == "max") wanted = 2;
+    else {
+      error(expr.range, fmt::format("unknown function `{}`", name),
+            suggestion_hint(name, kFunctions, "functions"));
+      return ast::Type::unknown;
+    }
+    if (expr.operands.size() != wanted) {
+      error(expr.range, fmt::format("`{}` takes {} argument{}, not {}", name, wanted,
+                                    wanted == 1 ? "" : "s", expr.operands.size()));
+      return ast::Type::unknown;
+    }
+    for (auto& operand : expr.operands) expect(*operand, ast::Type::number, fmt::format("an argument of `{}`", name));
+    if (name == "round") {
+      const auto& digits = *expr.operands[1];
+      if (digits.kind != ast::ExprKind::number || !digits.number.is_integer() ||
+          digits.number.sign() < 0 || digits.number > Decimal::from_int(Decimal::kMaxScale))
+        error(digits.range, "the digits of `round` must be a whole number from 0 to 18",
+              "round(x, 2) rounds to cents with the scheme's rounding mode");
+    }
+    return ast::Type::number;
+  }
+
+  ast::Type binary(ast::Expr& expr) {
+    auto& lhs = *expr.operands[0];
+    auto& rhs = *expr.operands[1];
+    switch (expr.op) {
+      case ast::BinaryOp::add:
+      case ast::BinaryOp::subtract:
+      case ast::BinaryOp::multiply:
+      case ast::BinaryOp::divide:
+        expect(lhs, ast::Type::number, "an operand of arithmetic");
+        expect(rhs, ast::Type::number, "an operand of arithmetic");
+        if (expr.op == ast::BinaryOp::divide && rhs.kind == ast::ExprKind::number && rhs.number.is_zero())
+          error(rhs.range, "division by zero");
+        return ast::Type::number;
+      case ast::BinaryOp::logical_and:
+      case ast::BinaryOp::logical_or:
+        expect(lhs, ast::Type::boolean, "an operand of `and`/`or`");
+        expect(rhs, ast::Type::boolean, "an operand of `and`/`or`");
+        return ast::Type::boolean;
+      case ast::BinaryOp::eq:
+      case ast::BinaryOp::ne: {
+        const ast::Type a = type_of(lhs);
+        const ast::Type b = type_of(rhs);
+        if (a == ast::Type::unknown || b == ast::Type::unknown) return ast::Type::boolean;
+        if (a != b) {
+          error(expr.range, fmt::format("cannot compare {} with {}", type_name(a), type_name(b)),
+                a == ast::Type::text || b == ast::Type::text ? "text is compared with a quoted string: event == \"audio\"" : "");
+        } else if (a == ast::Type::boolean) {
+          error(expr.range, "conditions are combined with `and`/`or`, not compared");
+        } else if (a == ast::Type::text && lhs.kind == ast::ExprKind::string && rhs.kind == ast::ExprKind::string) {
+          error(expr.range, "this compares two quoted strings; one side should be a column");
+        }
+        return ast::Type::boolean;
+      }
+      case ast::BinaryOp::lt:
+      case ast::BinaryOp::le:
+      case ast::BinaryOp::gt:
+      case ast::BinaryOp::ge:
+        expect(lhs, ast::Type::number, "an operand of an ordering comparison");
+        expect(rhs, ast::Type::number, "an operand of an ordering comparison");
+        return ast::Type::boolean;
+    }
+    return ast::Type::unknown;
+  }
+
+  ast::Scheme& scheme_;
+  Diagnostics& diagnostics_;
+  std::map<std::string, ColumnType> column_types_;
+  std::map<std::string, std::uint32_t> column_index_;
+  std::vector<std::string> column_names_;
+  std::map<std::string, std::uint32_t> meter_index_;
+  std::vector<std::string> meter_names_;
+  std::set<std::string> used_meters_;
+};
+
+}  // namespace
+
+bool check(ast::Scheme& scheme, Diagnostics& diagnostics) {
+  return Checker(scheme, diagnostics).run();
+}
+
+}  // namespace tariff::front

@@ -1,0 +1,257 @@
+// Drives the generated ANTLR parser: UTF-8 check first (the 4.9 runtime
+// throws on invalid UTF-8), then two-stage parsing (fast SLL with bail-out,
+// full LL with recovery only when SLL fails), syntax errors collected as
+// diagnostics phrased in words, nesting and recovery budgets, and every
+// exception caught here.
+#include "front/parser.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "TariffLexer.h"
+#include "TariffParser.h"
+#include "antlr4-runtime.h"
+#include "front/ast_builder.h"
+#include "support/utf8.h"
+
+namespace tariff::front {
+
+namespace {
+
+using grammar::TariffLexer;
+using grammar::TariffParser;
+
+// A token type as an analyst would say it.
+std::string describe_token_type(std::size_t type, const antlr4::dfa::Vocabulary& vocabulary) {
+  switch (type) {
+    case antlr4::Token::EOF: return "end of file";
+    case TariffLexer::IDENT: return "a name";
+    case TariffLexer::NUMBER: return "a number";
+    case TariffLexer::STRING: return "a quoted string";
+    default: break;
+  }
+  std::string literal = vocabulary.getLiteralName(type);
+  if (literal.size() >= 2 && literal.front() == '\'') literal = literal.substr(1, literal.size() - 2);
+  return fmt::format("`{}`", literal);
+}
+
+std::string describe_offending(antlr4::Token* token, const antlr4::dfa::Vocabulary& vocabulary) {
+  const auto type = token->getType();
+  if (type == antlr4::Token::EOF) return "end of file";
+  const std::string text = token->getText();
+  switch (type) {
+    case TariffLexer::IDENT: return fmt::format("the name `{}`", text);
+    case TariffLexer::NUMBER: return fmt::format("the number {}", text);
+    case TariffLexer::STRING: return fmt::format("the string {}", text);
+    default: break;
+  }
+  if (!vocabulary.getLiteralName(type).empty()) return fmt::format("`{}`", text);
+  return fmt::format("`{}`", text);
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
+struct Cancelled {
+  enum Reason { none, too_deep, too_many_errors } reason = none;
+};
+
+class DiagnosticListener final : public antlr4::BaseErrorListener {
+ public:
+  DiagnosticListener(std::shared_ptr<const SourceFile> file, Diagnostics& diagnostics,
+                     std::size_t max_errors, Cancelled& cancelled)
+      : file_(std::move(file)), diagnostics_(diagnostics), max_errors_(max_errors),
+        cancelled_(cancelled) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line,
+                   size_t column, const std::string& /*antlr_message*/,
+                   std::exception_ptr /*e*/) override {
+    ++errors_;
+    Diagnostic d;
+    d.file = file_;
+    d.range.begin = {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column + 1)};
+    d.range.end = d.range.begin;
+    if (offending) d.range = range_of(offending);
+    describe(recognizer, offending, d);
+    diagnostics_.items.push_back(std::move(d));
+    if (errors_ >= max_errors_) {
+      cancelled_.reason = Cancelled::too_many_errors;
+      throw antlr4::ParseCancellationException("too many errors");
+    }
+  }
+
+ private:
+  void describe(antlr4::Recognizer* recognizer, antlr4::Token* offending, Diagnostic& d) {
+    const auto& vocabulary = recognizer->getVocabulary();
+    if (offending && offending->getType() == TariffLexer::ERROR_CHAR) {
+      const std::string text = offending->getText();
+      const auto c = text.empty() ? 0u : static_cast<unsigned char>(text[0]);
+      if (c < 0x20 || c == 0x7F)
+        d.message = fmt::format("unexpected control character U+{:04X}", c);
+      else
+        d.message = fmt::format("unexpected character `{}`", text);
+      d.hint = "names are letters, digits and `_`; text goes in double quotes";
+      return;
+    }
+    if (offending && offending->getType() == TariffLexer::UNTERMINATED_STRING) {
+      d.message = "this string is not closed";
+      d.hint = "add a closing `\"` before the end of the line";
+      return;
+    }
+    std::vector<std::string> expected;
+    if (auto* parser = dynamic_cast<TariffParser*>(recognizer)) {
+      std::set<std::string> seen;
+      for (auto type : parser->getExpectedTokens().toList()) {
+        auto word = describe_token_type(type, vocabulary);
+        if (seen.insert(word).second) expected.push_back(std::move(word));
+      }
+    }
+    const std::string found = offending ? describe_offending(offending, vocabulary) : "this";
+    if (expected.empty()) {
+      d.message = fmt::format("unexpected {}", found);
+    } else if (expected.size() <= 8) {
+      d.message = fmt::format("expected {} but found {}", join_words(expected), found);
+    } else {
+      d.message = fmt::format("unexpected {} here", found);
+    }
+    if (offending && offending->getType() == TariffLexer::IDENT && !expected.empty() &&
+        expected.front().front() == '`')
+      d.hint = fmt::format("`{}` is not a keyword here; check the spelling", offending->getText());
+  }
+
+  std::shared_ptr<const SourceFile> file_;
+  Diagnostics& diagnostics_;
+  std::size_t max_errors_;
+  Cancelled& cancelled_;
+  std::size_t errors_ = 0;
+};
+
+// Stops the parse before the runtime's recursion can exhaust the stack.
+class DepthGuard final : public antlr4::tree::ParseTreeListener {
+ public:
+  DepthGuard(std::size_t max_depth, Cancelled& cancelled)
+      : max_depth_(max_depth), cancelled_(cancelled) {}
+  void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
+    if (++depth_ > max_depth_) {
+      deepest_ = ctx->getStart();
+      cancelled_.reason = Cancelled::too_deep;
+      throw antlr4::ParseCancellationException("too deep");
+    }
+  }
+  void exitEveryRule(antlr4::ParserRuleContext*) override { --depth_; }
+  void visitTerminal(antlr4::tree::TerminalNode*) override {}
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+  void reset() { depth_ = 0; }
+  antlr4::Token* deepest() const { return deepest_; }
+
+ private:
+  std::size_t max_depth_;
+  Cancelled& cancelled_;
+  std::size_t depth_ = 0;
+  antlr4::Token* deepest_ = nullptr;
+};
+
+void add_error(Diagnostics& diagnostics, const std::shared_ptr<const SourceFile>& file,
+               SourceRange range, std::string message, std::string hint) {
+  diagnostics.items.push_back(
+      Diagnostic{Severity::error, range, std::move(message), std::move(hint), file});
+}
+
+SourceLocation location_of_offset(const std::string& text, std::size_t offset) {
+  SourceLocation loc{1, 1};
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++loc.line;
+      line_start = i + 1;
+    }
+  }
+  loc.column = static_cast<std::uint32_t>(
+      code_point_count(std::string_view(text).substr(line_start, offset - line_start)) + 1);
+  return loc;
+}
+
+}  // namespace
+
+std::optional<ast::Scheme> parse_scheme(std::shared_ptr<const SourceFile> file,
+                                        Diagnostics& diagnostics, const ParseLimits& limits) {
+  const std::string& text = file->text();
+  if (auto bad = first_invalid_utf8(text)) {
+    const SourceLocation at = location_of_offset(text, *bad);
+    add_error(diagnostics, file, {at, at},
+              fmt::format("invalid UTF-8 byte 0x{:02X}", static_cast<unsigned char>(text[*bad])),
+              "save the scheme as UTF-8");
+    return std::nullopt;
+  }
+  const std::size_t errors_before = diagnostics.error_count();
+  try {
+    antlr4::ANTLRInputStream input(text);
+    TariffLexer lexer(&input);
+    lexer.removeErrorListeners();  // ERROR_CHAR makes lexing total
+    antlr4::CommonTokenStream tokens(&lexer);
+    TariffParser parser(&tokens);
+    parser.removeErrorListeners();
+    Cancelled cancelled;
+    DepthGuard guard(limits.max_depth, cancelled);
+    parser.addParseListener(&guard);
+
+    // Stage 1: SLL, bail at the first error; most valid schemes end here.
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    TariffParser::SchemeFileContext* tree = nullptr;
+    try {
+      tree = parser.schemeFile();
+    } catch (const antlr4::ParseCancellationException&) {
+      tree = nullptr;
+    }
+    // Stage 2: full LL with recovery and collected errors.
+    if (!tree && cancelled.reason == Cancelled::none) {
+      tokens.seek(0);
+      parser.reset();
+      guard.reset();
+      DiagnosticListener listener(file, diagnostics, limits.max_errors, cancelled);
+      parser.addErrorListener(&listener);
+      parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+          antlr4::atn::PredictionMode::LL);
+      try {
+        tree = parser.schemeFile();
+      } catch (const antlr4::ParseCancellationException&) {
+        tree = nullptr;
+      }
+      parser.removeErrorListeners();
+    }
+    if (cancelled.reason == Cancelled::too_deep) {
+      add_error(diagnostics, file, range_of(guard.deepest()),
+                fmt::format("nesting is deeper than {} levels", limits.max_depth),
+                "split the expression into named meters or simpler parts");
+      return std::nullopt;
+    }
+    if (cancelled.reason == Cancelled::too_many_errors) {
+      add_error(diagnostics, file, {}, "too many syntax errors; stopped reading this file",
+                "fix the first errors and run again");
+      return std::nullopt;
+    }
+    if (!tree || diagnostics.error_count() > errors_before) return std::nullopt;
+    AstBuilder builder(file, diagnostics);
+    ast::Scheme scheme = builder.build(tree);
+    if (diagnostics.error_count() > errors_before) return std::nullopt;
+    return scheme;
+  } catch (const std::exception& e) {
+    add_error(diagnostics, file, {}, fmt::format("internal parser failure: {}", e.what()),
+              "please report this scheme as a bug");
+  } catch (...) {
+    add_error(diagnostics, file, {}, "internal parser failure", "please report this scheme as a bug");
+  }
+  return std::nullopt;
+}
+
+}  // namespace tariff::front

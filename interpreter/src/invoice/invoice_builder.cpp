@@ -1,0 +1,75 @@
+// Rounding stage semantics:
+//   per line    each line's exact amount is rounded to the currency's minor
+//               unit in the scheme's mode; the account total is the sum of
+//               rounded lines (3 x 10.333333 -> 30.99, vector V49).
+//   per invoice lines keep their exact amounts; the account total is the
+//               exact sum rounded once.
+// The invoice total is the sum of the account totals.
+#include "invoice/invoice_builder.h"
+
+#include <fmt/format.h>
+
+namespace tariff {
+
+InvoiceBuilder::InvoiceBuilder(const Program& program) : program_(program) {
+  invoice_.scheme = program.scheme_name;
+  invoice_.version = program.version;
+  invoice_.currency = program.currency;
+  invoice_.minor_digits = program.minor_digits;
+}
+
+Expected<std::monostate, std::string> InvoiceBuilder::add_account(
+    const std::string& account, const std::vector<EmittedLine>& lines) {
+  const int digits = program_.minor_digits;
+  const bool per_line = program_.rounding_stage == RoundingStage::line;
+  AccountInvoice out;
+  out.account = account;
+  Decimal exact_total;
+  Decimal rounded_total;
+  for (const EmittedLine& emitted : lines) {
+    const ChargeInfo& charge = program_.charges[emitted.charge];
+    InvoiceLine line;
+    line.charge = charge.name;
+    line.quantity = emitted.quantity;
+    line.exact_amount = emitted.amount;
+    line.explain.push_back(fmt::format("{}: quantity {} -> {}", charge.formula,
+                                       emitted.quantity, emitted.amount));
+    if (per_line) {
+      auto rounded = emitted.amount.rescale(digits, program_.rounding);
+      if (!rounded)
+        return unexpected(fmt::format("rounding charge \"{}\": {}", charge.name, describe(rounded.error())));
+      line.amount = *rounded;
+      if (line.amount != line.exact_amount || line.amount.scale() != line.exact_amount.scale())
+        line.explain.push_back(fmt::format("rounded {} to {} decimal places: {}",
+                                           to_string(program_.rounding), digits, line.amount));
+    } else {
+      line.amount = emitted.amount;
+    }
+    auto exact_sum = add(exact_total, line.exact_amount);
+    auto rounded_sum = add(rounded_total, line.amount);
+    if (!exact_sum || !rounded_sum)
+      return unexpected(fmt::format("the total overflows at charge \"{}\"", charge.name));
+    exact_total = *exact_sum;
+    rounded_total = *rounded_sum;
+    out.lines.push_back(std::move(line));
+  }
+  auto total = per_line ? rounded_total.rescale(digits, program_.rounding)
+                        : exact_total.rescale(digits, program_.rounding);
+  if (!total) return unexpected(fmt::format("the account total: {}", describe(total.error())));
+  out.total = *total;
+  auto invoice_total = add(invoice_.total, out.total);
+  if (!invoice_total) return unexpected(std::string("the invoice total overflows"));
+  invoice_.total = *invoice_total;
+  invoice_.accounts.push_back(std::move(out));
+  return std::monostate{};
+}
+
+Expected<Invoice, RunError> InvoiceBuilder::finish(const ReadCounts& counts) {
+  auto total = invoice_.total.rescale(program_.minor_digits, program_.rounding);
+  if (!total) return unexpected(RunError{"the invoice total overflows"});
+  invoice_.total = *total;
+  invoice_.records = counts;
+  return std::move(invoice_);
+}
+
+}  // namespace tariff

@@ -1,0 +1,258 @@
+// The dispatch loop. Case labels come from opcodes.def: with a `switch`
+// (the default) the compiler's -Wswitch proves every opcode has a body;
+// with TARIFF_COMPUTED_GOTO the label table is expanded from the same list.
+// Operands are not checked here: verify() has proven them in range.
+#include "vm/vm.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tariff {
+
+Frame::Frame(const Program& program)
+    : registers_(std::max<std::size_t>({program.record.registers, program.period.registers, 1})) {}
+
+namespace {
+
+struct Context {
+  const usage::Row* row = nullptr;
+  MeterSlot* meters = nullptr;
+  const MeterSlot* period_meters = nullptr;
+  std::vector<EmittedLine>* lines = nullptr;
+};
+
+Decimal boolean(bool b) { return Decimal::from_int(b ? 1 : 0); }
+
+RoundingMode mode_of(std::uint8_t d) { return static_cast<RoundingMode>(rounding_mode_bits(d)); }
+int scale_of(std::uint8_t d) { return rounding_scale_bits(d); }
+
+Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, Decimal* R,
+                                          Context& ctx) {
+  const Instruction* const code = chunk.code.data();
+  const std::size_t size = chunk.code.size();
+  const Decimal* const K = p.constants.data();
+  std::size_t pc = 0;
+
+  auto fail = [&](std::string message) -> Expected<std::monostate, VmError> {
+    return unexpected(VmError{pc, std::move(message)});
+  };
+  // Arithmetic results are checked; the error names the operation.
+#define TARIFF_CHECKED(target, expr, what)                                  \
+  do {                                                                      \
+    auto result_ = (expr);                                                  \
+    if (!result_) return fail(fmt::format("{}: {}", what, describe(result_.error()))); \
+    target = *result_;                                                      \
+  } while (0)
+
+#ifdef TARIFF_COMPUTED_GOTO
+  static const void* const labels[] = {
+#define OP(name, phase, a, b, c, d, semantics) __extension__ &&L_##name,
+#include "bytecode/opcodes.def"
+#undef OP
+  };
+#define VM_DISPATCH()                         \
+  if (pc >= size) return std::monostate{};    \
+  __extension__({ goto* labels[static_cast<std::size_t>(code[pc].op)]; });
+#define VM_CASE(name) L_##name:
+#define VM_NEXT() \
+  ++pc;           \
+  VM_DISPATCH()
+#define VM_JUMP(target) \
+  pc = (target);        \
+  VM_DISPATCH()
+  const Instruction* ins;
+#define INS (ins = &code[pc], *ins)
+  VM_DISPATCH();
+  {
+#else
+#define VM_CASE(name) case Opcode::name:
+#define VM_NEXT() \
+  ++pc;           \
+  continue
+#define VM_JUMP(target) \
+  pc = (target);        \
+  continue
+#define INS code[pc]
+  while (pc < size) {
+    switch (code[pc].op) {
+#endif
+    VM_CASE(LOADK) {
+      const Instruction& i = INS;
+      R[i.a] = K[i.b];
+      VM_NEXT();
+    }
+    VM_CASE(MOVE) {
+      const Instruction& i = INS;
+      R[i.a] = R[i.b];
+      VM_NEXT();
+    }
+    VM_CASE(LOADF) {
+      const Instruction& i = INS;
+      R[i.a] = ctx.row->fields[i.b].number;
+      VM_NEXT();
+    }
+    VM_CASE(EQFS) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(ctx.row->fields[i.b].text == p.strings[i.c]);
+      VM_NEXT();
+    }
+    VM_CASE(EQFF) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(ctx.row->fields[i.b].text == ctx.row->fields[i.c].text);
+      VM_NEXT();
+    }
+    VM_CASE(ADD) {
+      const Instruction& i = INS;
+      TARIFF_CHECKED(R[i.a], add(R[i.b], R[i.c]), "addition");
+      VM_NEXT();
+    }
+    VM_CASE(SUB) {
+      const Instruction& i = INS;
+      TARIFF_CHECKED(R[i.a], subtract(R[i.b], R[i.c]), "subtraction");
+      VM_NEXT();
+    }
+    VM_CASE(MUL) {
+      const Instruction& i = INS;
+      TARIFF_CHECKED(R[i.a], multiply(R[i.b], R[i.c]), "multiplication");
+      VM_NEXT();
+    }
+    VM_CASE(DIV) {
+      const Instruction& i = INS;
+      TARIFF_CHECKED(R[i.a], divide(R[i.b], R[i.c], scale_of(i.d), mode_of(i.d)), "division");
+      VM_NEXT();
+    }
+    VM_CASE(ROUND) {
+      const Instruction& i = INS;
+      TARIFF_CHECKED(R[i.a], R[i.b].rescale(scale_of(i.d), mode_of(i.d)), "rounding");
+      VM_NEXT();
+    }
+    VM_CASE(NEG) {
+      const Instruction& i = INS;
+      R[i.a] = R[i.b].negated();
+      VM_NEXT();
+    }
+    VM_CASE(MIN) {
+      const Instruction& i = INS;
+      R[i.a] = R[i.c] < R[i.b] ? R[i.c] : R[i.b];
+      VM_NEXT();
+    }
+    VM_CASE(MAX) {
+      const Instruction& i = INS;
+      R[i.a] = R[i.c] > R[i.b] ? R[i.c] : R[i.b];
+      VM_NEXT();
+    }
+    VM_CASE(EQ) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(R[i.b] == R[i.c]);
+      VM_NEXT();
+    }
+    VM_CASE(NE) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(R[i.b] != R[i.c]);
+      VM_NEXT();
+    }
+    VM_CASE(LT) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(R[i.b] < R[i.c]);
+      VM_NEXT();
+    }
+    VM_CASE(LE) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(R[i.b] <= R[i.c]);
+      VM_NEXT();
+    }
+    VM_CASE(NOT) {
+      const Instruction& i = INS;
+      R[i.a] = boolean(R[i.b].is_zero());
+      VM_NEXT();
+    }
+    VM_CASE(JMP) {
+      const Instruction& i = INS;
+      VM_JUMP(i.a);
+    }
+    VM_CASE(JMPF) {
+      const Instruction& i = INS;
+      if (R[i.a].is_zero()) {
+        VM_JUMP(i.b);
+      }
+      VM_NEXT();
+    }
+    VM_CASE(JMPT) {
+      const Instruction& i = INS;
+      if (!R[i.a].is_zero()) {
+        VM_JUMP(i.b);
+      }
+      VM_NEXT();
+    }
+    VM_CASE(MSUM) {
+      const Instruction& i = INS;
+      MeterSlot& m = ctx.meters[i.a];
+      TARIFF_CHECKED(m.value, add(m.value, R[i.b]), fmt::format("sum of meter `{}`", p.meters[i.a].name));
+      m.seen = true;
+      VM_NEXT();
+    }
+    VM_CASE(MCOUNT) {
+      const Instruction& i = INS;
+      MeterSlot& m = ctx.meters[i.a];
+      TARIFF_CHECKED(m.value, add(m.value, Decimal::from_int(1)), fmt::format("count of meter `{}`", p.meters[i.a].name));
+      m.seen = true;
+      VM_NEXT();
+    }
+    VM_CASE(MMAX) {
+      const Instruction& i = INS;
+      MeterSlot& m = ctx.meters[i.a];
+      if (!m.seen || R[i.b] > m.value) m.value = R[i.b];
+      m.seen = true;
+      VM_NEXT();
+    }
+    VM_CASE(MMIN) {
+      const Instruction& i = INS;
+      MeterSlot& m = ctx.meters[i.a];
+      if (!m.seen || R[i.b] < m.value) m.value = R[i.b];
+      m.seen = true;
+      VM_NEXT();
+    }
+    VM_CASE(LOADM) {
+      const Instruction& i = INS;
+      R[i.a] = ctx.period_meters[i.b].value;
+      VM_NEXT();
+    }
+    VM_CASE(LINE) {
+      const Instruction& i = INS;
+      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c]});
+      VM_NEXT();
+    }
+#ifndef TARIFF_COMPUTED_GOTO
+    }
+  }
+#else
+  }
+#endif
+  return std::monostate{};
+#undef TARIFF_CHECKED
+#undef VM_CASE
+#undef VM_NEXT
+#undef VM_JUMP
+#undef INS
+}
+
+}  // namespace
+
+Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
+                                             MeterSlot* meters, Frame& frame) {
+  Context ctx;
+  ctx.row = &row;
+  ctx.meters = meters;
+  return execute(program, program.record, frame.registers(), ctx);
+}
+
+Expected<std::monostate, VmError> run_period(const Program& program, const MeterSlot* meters,
+                                             Frame& frame, std::vector<EmittedLine>& lines) {
+  Context ctx;
+  ctx.period_meters = meters;
+  ctx.lines = &lines;
+  return execute(program, program.period, frame.registers(), ctx);
+}
+
+}  // namespace tariff

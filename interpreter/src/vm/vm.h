@@ -1,0 +1,43 @@
+// The interpreter loop. One loop runs both program kinds: the record
+// program once per usage row, the period program once per account.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bytecode/program.h"
+#include "tariff/expected.h"
+#include "usage/usage_row.h"
+#include "vm/meter_state.h"
+
+namespace tariff {
+
+struct VmError {
+  std::size_t pc = 0;
+  std::string message;
+};
+
+struct EmittedLine {
+  std::uint16_t charge = 0;
+  Decimal quantity;
+  Decimal amount;  // exact, before rounding to the currency
+};
+
+// Per-run scratch: registers reused across rows. Not shared between threads.
+class Frame {
+ public:
+  explicit Frame(const Program& program);
+  Decimal* registers() noexcept { return registers_.data(); }
+
+ private:
+  std::vector<Decimal> registers_;
+};
+
+// The program must have passed verify().
+Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
+                                             MeterSlot* meters, Frame& frame);
+Expected<std::monostate, VmError> run_period(const Program& program, const MeterSlot* meters,
+                                             Frame& frame, std::vector<EmittedLine>& lines);
+
+}  // namespace tariff
