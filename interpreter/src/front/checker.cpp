@@ -119,10 +119,12 @@ class Checker {
       if (!seen.emplace(column.name, i).second)
         error(column.range, fmt::format("column `{}` is declared twice", column.name));
       const auto type = parse_column_type(column.type_name);
+      column_index_.emplace(column.name, static_cast<std::uint32_t>(i));
+      column_names_.push_back(column.name);
       if (!type) {
         error(column.type_range, fmt::format("unknown column type `{}`", column.type_name),
               suggestion_hint(column.type_name, kColumnTypes, "types"));
-        continue;
+        continue;  // uses of the column are then not checked further
       }
       if (column.name == "account") {
         has_account = true;
@@ -144,8 +146,6 @@ class Checker {
           error(column.default_value->range, "a timestamp column cannot have a default");
       }
       column_types_.emplace(column.name, *type);
-      column_index_.emplace(column.name, static_cast<std::uint32_t>(i));
-      column_names_.push_back(column.name);
     }
     if (scheme_.has_usage && !has_account)
       error(scheme_.usage_range, "the usage block has no `account` column",
@@ -238,6 +238,8 @@ class Checker {
       case ast::ExprKind::string: return ast::Type::text;
       case ast::ExprKind::boolean: return ast::Type::boolean;
       case ast::ExprKind::name: {
+        if (column_index_.count(expr.text) && !column_types_.count(expr.text))
+          return ast::Type::unknown;  // its type was already reported
         auto it = column_types_.find(expr.text);
         if (it == column_types_.end()) {
           error(expr.range, fmt::format("unknown column `{}`", expr.text),

@@ -13,6 +13,7 @@
 #include "TariffParser.h"
 #include "antlr4-runtime.h"
 #include "front/ast_builder.h"
+#include "support/suggest.h"
 #include "support/utf8.h"
 
 namespace tariff::front {
@@ -34,6 +35,17 @@ std::string describe_token_type(std::size_t type, const antlr4::dfa::Vocabulary&
   std::string literal = vocabulary.getLiteralName(type);
   if (literal.size() >= 2 && literal.front() == '\'') literal = literal.substr(1, literal.size() - 2);
   return fmt::format("`{}`", literal);
+}
+
+bool starts_expression(std::size_t type) {
+  switch (type) {
+    case TariffLexer::NUMBER: case TariffLexer::STRING: case TariffLexer::IDENT:
+    case TariffLexer::LPAREN: case TariffLexer::MINUS: case TariffLexer::NOT:
+    case TariffLexer::IF: case TariffLexer::TRUE: case TariffLexer::FALSE:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string describe_offending(antlr4::Token* token, const antlr4::dfa::Vocabulary& vocabulary) {
@@ -106,11 +118,31 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
       return;
     }
     std::vector<std::string> expected;
+    std::vector<std::string> keywords;
     if (auto* parser = dynamic_cast<TariffParser*>(recognizer)) {
+      const auto types = parser->getExpectedTokens();
+      // Where any expression may start, say so once instead of listing
+      // every token that can begin one.
+      const bool value_expected = types.contains(static_cast<std::size_t>(TariffLexer::NUMBER)) &&
+                                  types.contains(static_cast<std::size_t>(TariffLexer::LPAREN));
       std::set<std::string> seen;
-      for (auto type : parser->getExpectedTokens().toList()) {
+      if (value_expected) {
+        expected.push_back("a value (a number, a name or an expression)");
+        seen.insert(expected.back());
+      }
+      for (auto type : types.toList()) {
+        if (value_expected && starts_expression(type)) continue;
         auto word = describe_token_type(type, vocabulary);
+        if (word.front() == '`') keywords.push_back(word.substr(1, word.size() - 2));
         if (seen.insert(word).second) expected.push_back(std::move(word));
+      }
+      if (offending && offending->getType() == antlr4::Token::EOF) {
+        // Point just after the last real token rather than at an empty line.
+        if (auto* previous = parser->getTokenStream()->LT(-1)) {
+          d.range = range_of(previous);
+          d.range.begin.column = d.range.end.column + 1;
+          d.range.end = d.range.begin;
+        }
       }
     }
     const std::string found = offending ? describe_offending(offending, vocabulary) : "this";
@@ -121,9 +153,10 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
     } else {
       d.message = fmt::format("unexpected {} here", found);
     }
-    if (offending && offending->getType() == TariffLexer::IDENT && !expected.empty() &&
-        expected.front().front() == '`')
-      d.hint = fmt::format("`{}` is not a keyword here; check the spelling", offending->getText());
+    if (offending && offending->getType() == TariffLexer::IDENT && !keywords.empty()) {
+      if (auto keyword = closest_name(offending->getText(), keywords))
+        d.hint = fmt::format("did you mean `{}`?", *keyword);
+    }
   }
 
   std::shared_ptr<const SourceFile> file_;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "support/utf8.h"
 
 namespace tariff {
@@ -23,6 +25,8 @@ std::string_view SourceFile::line_text(std::uint32_t line) const noexcept {
 }
 
 namespace {
+
+constexpr std::size_t kMaxShownColumns = 100;
 
 // The source line as shown under a diagnostic: tabs become one space so the
 // caret (counted in code points) stays aligned; control characters, and
@@ -63,10 +67,31 @@ std::string render(const Diagnostic& d) {
     std::size_t width = 1;
     if (d.range.end.line == d.range.begin.line && d.range.end.column > d.range.begin.column)
       width = d.range.end.column - d.range.begin.column + 1;
-    const std::size_t indent = d.range.begin.column > 0 ? d.range.begin.column - 1 : 0;
-    const std::size_t line_width = code_point_count(line);
-    if (indent + width > line_width + 1) width = indent < line_width ? line_width - indent : 1;
-    out += fmt::format("  {}\n  {}^{}\n", line, std::string(indent, ' '),
+    std::size_t indent = d.range.begin.column > 0 ? d.range.begin.column - 1 : 0;
+    // Long lines (a generated scheme, a hostile file) are shown as a window
+    // around the column so the caret stays on screen.
+    std::vector<std::size_t> starts;  // byte offset of each code point
+    for (std::size_t i = 0; i < line.size(); ++i)
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
+    std::size_t first = 0;
+    std::size_t last = starts.size();
+    if (starts.size() > kMaxShownColumns) {
+      first = indent > kMaxShownColumns / 2 ? indent - kMaxShownColumns / 2 : 0;
+      last = std::min(starts.size(), first + kMaxShownColumns);
+    }
+    const std::size_t begin_byte = first < starts.size() ? starts[first] : line.size();
+    const std::size_t end_byte = last < starts.size() ? starts[last] : line.size();
+    std::string shown = line.substr(begin_byte, end_byte - begin_byte);
+    std::size_t shown_indent = indent - std::min(indent, first);
+    if (first > 0) {
+      shown = "..." + shown;
+      shown_indent += 3;
+    }
+    if (last < starts.size()) shown += "...";
+    const std::size_t shown_width = code_point_count(shown);
+    if (shown_indent + width > shown_width + 1)
+      width = shown_indent < shown_width ? shown_width - shown_indent : 1;
+    out += fmt::format("  {}\n  {}^{}\n", shown, std::string(shown_indent, ' '),
                        std::string(width > 1 ? width - 1 : 0, '~'));
   }
   if (!d.hint.empty()) out += fmt::format("hint: {}\n", d.hint);

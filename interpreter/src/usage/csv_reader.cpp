@@ -17,7 +17,9 @@
 namespace tariff::usage {
 namespace {
 
-// How much of an over-budget record a reject keeps, to show what it was.
+// How much of an over-budget record a reject keeps, to show what it was
+// (less when the budget itself is smaller, so the prefix never depends on
+// where blocks happened to split the record).
 constexpr std::size_t kLongRecordPrefixBytes = 256;
 
 constexpr std::array<bool, 256> make_unquoted_stops() {
@@ -291,8 +293,7 @@ bool CsvRecordFramer::scan_buffered() {
 void CsvRecordFramer::discard_over_budget_bytes() {
   if (!too_long_) {
     too_long_ = true;
-    long_record_prefix_.assign(record_data(),
-                               std::min(data_end_ - record_begin_, kLongRecordPrefixBytes));
+    long_record_prefix_.assign(record_data(), std::min(max_record_bytes_, kLongRecordPrefixBytes));
   }
   record_begin_ = scan_pos_ = data_end_;
   field_begin_ = 0;  // keeps the '\r' look-behind inside the buffer
@@ -307,7 +308,9 @@ bool CsvRecordFramer::refill() {
     record_begin_ = 0;
     data_end_ = kept;
   }
-  if (buffer_.size() < kept + block_size_) buffer_.resize(kept + block_size_);
+  // Room for a partial record plus a whole block; doubling keeps growth rare.
+  const std::size_t needed = kept + block_size_;
+  if (buffer_.size() < needed) buffer_.resize(std::max(needed, 2 * std::max(buffer_.size(), block_size_)));
   std::size_t got = 0;
   try {
     in_.read(buffer_.data() + data_end_, static_cast<std::streamsize>(block_size_));
@@ -381,7 +384,7 @@ void CsvRecordFramer::end_record(std::size_t content_end) {
   content_end_ = content_end;
   if (!too_long_ && content_end > max_record_bytes_) {
     too_long_ = true;
-    long_record_prefix_.assign(record_data(), std::min(content_end, kLongRecordPrefixBytes));
+    long_record_prefix_.assign(record_data(), std::min(max_record_bytes_, kLongRecordPrefixBytes));
   }
 }
 

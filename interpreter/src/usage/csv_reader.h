@@ -124,8 +124,11 @@ class CsvRecordFramer {
 
 class CsvUsageReader {
  public:
+  // The schema and the stream must outlive the reader.
   CsvUsageReader(const UsageSchema& schema, std::istream& in, std::string file_name,
                  CsvReaderOptions options = {});
+  CsvUsageReader(UsageSchema&& schema, std::istream& in, std::string file_name,
+                 CsvReaderOptions options = {}) = delete;
 
   // Reads and maps the header. On error (no header, a required column
   // missing, a duplicate column name, a malformed header) the message is

@@ -1,0 +1,49 @@
+# Runs one golden case and compares its output with the golden file.
+#
+#   NAME.tariff [+ NAME.csv]   -> NAME.golden: `tariff invoice` stdout, exit 0
+#   error.NAME.tariff          -> error.NAME.golden: `tariff check` stderr, exit 1
+#
+# With TARIFF_UPDATE_GOLDEN=1 in the environment the golden file is
+# rewritten instead (review the diff before committing it).
+# Inputs: TARIFF (the binary), DIR (the case folder), CASE (file name);
+# optional USAGE and GOLDEN override NAME.csv and NAME.golden.
+get_filename_component(name ${CASE} NAME_WLE)
+if(NOT DEFINED USAGE)
+  set(USAGE ${name}.csv)
+endif()
+if(NOT DEFINED GOLDEN)
+  set(GOLDEN ${name}.golden)
+endif()
+if(name MATCHES "^error\\.")
+  set(command ${TARIFF} check ${CASE})
+  set(expected_exit 1)
+  set(stream stderr)
+else()
+  set(command ${TARIFF} invoice ${CASE} --usage ${USAGE})
+  set(expected_exit 0)
+  set(stream stdout)
+endif()
+execute_process(COMMAND ${command} WORKING_DIRECTORY ${DIR}
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE exit_code)
+if(stream STREQUAL "stderr")
+  set(actual "${err}")
+else()
+  set(actual "${out}")
+endif()
+set(golden ${DIR}/${GOLDEN})
+if("$ENV{TARIFF_UPDATE_GOLDEN}" STREQUAL "1")
+  file(WRITE ${golden} "${actual}")
+  message(STATUS "updated ${golden}")
+  return()
+endif()
+if(NOT exit_code STREQUAL expected_exit)
+  message(FATAL_ERROR "${CASE}: exit code ${exit_code}, expected ${expected_exit}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(NOT EXISTS ${golden})
+  message(FATAL_ERROR "${CASE}: no golden file ${GOLDEN} (run with TARIFF_UPDATE_GOLDEN=1)")
+endif()
+file(READ ${golden} expected)
+if(NOT actual STREQUAL expected)
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${name}.actual "${actual}")
+  message(FATAL_ERROR "${CASE}: output differs from ${GOLDEN}\n--- expected\n${expected}\n--- actual\n${actual}")
+endif()
