@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,6 +17,7 @@ namespace {
 constexpr int kOk = 0;
 constexpr int kDataError = 1;
 constexpr int kUsageError = 2;
+constexpr int kRefused = 3;
 
 std::string read_all(std::istream& in) {
   std::ostringstream text;
@@ -23,16 +25,23 @@ std::string read_all(std::istream& in) {
   return text.str();
 }
 
-tariff::CompileResult compile_path(const std::string& path) {
+// A scheme or a bytecode file; `-` is scheme text on standard input.
+tariff::CompileResult load_path(const std::string& path) {
   if (path == "-") return tariff::compile_source("<stdin>", read_all(std::cin));
-  return tariff::compile_file(path);
+  return tariff::load_scheme_or_program(path);
 }
 
+struct Loaded {
+  std::shared_ptr<const tariff::Program> program;  // null when there were errors
+  int status = kOk;                                // the exit code when null
+};
+
 // Prints the diagnostics; the program when there were no errors.
-std::shared_ptr<const tariff::Program> compile_or_report(const std::string& path) {
-  auto result = compile_path(path);
+Loaded load_or_report(const std::string& path) {
+  auto result = load_path(path);
   std::cerr << result.diagnostics.render_all();
-  return result.program;
+  const int status = result.program ? kOk : result.refused ? kRefused : kDataError;
+  return {std::move(result.program), status};
 }
 
 std::string csv_field(const std::string& text) {
@@ -71,25 +80,43 @@ class RejectReport final : public tariff::RejectSink {
   std::uint64_t shown_ = 0;
 };
 
+// Every file is checked; the exit code is the worst (a refusal over errors).
 int run_check(const std::vector<std::string>& schemes) {
   int status = kOk;
-  for (const auto& path : schemes) {
-    if (!compile_or_report(path)) status = kDataError;
-  }
+  for (const auto& path : schemes) status = std::max(status, load_or_report(path).status);
   return status;
 }
 
+int run_compile(const std::string& scheme, const std::string& out_path) {
+  auto loaded = load_or_report(scheme);
+  if (!loaded.program) return loaded.status;
+  auto bytes = tariff::save_program(*loaded.program);
+  if (!bytes) {
+    std::cerr << fmt::format("tariff: error: {}\n", bytes.error());
+    return kDataError;
+  }
+  std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+  out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+  out.close();
+  if (!out) {
+    std::cerr << fmt::format("tariff: error: cannot write `{}`\n", out_path);
+    return kDataError;
+  }
+  return kOk;
+}
+
 int run_disasm(const std::string& scheme) {
-  auto program = compile_or_report(scheme);
-  if (!program) return kDataError;
-  std::cout << tariff::disassembly(*program);
+  auto loaded = load_or_report(scheme);
+  if (!loaded.program) return loaded.status;
+  std::cout << tariff::disassembly(*loaded.program);
   return kOk;
 }
 
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
                 const std::string& format, const std::string& rejects_path) {
-  auto program = compile_or_report(scheme);
-  if (!program) return kDataError;
+  auto loaded = load_or_report(scheme);
+  if (!loaded.program) return loaded.status;
+  const auto& program = loaded.program;
   std::ofstream rejects_file;
   if (!rejects_path.empty()) {
     rejects_file.open(rejects_path, std::ios::binary);
@@ -137,12 +164,21 @@ int main(int argc, char** argv) {
   std::vector<std::string> check_schemes;
   auto* check = app.add_subcommand("check", "Check schemes and report every error.\n"
                                             "  example: tariff check pricing.tariff");
-  check->add_option("scheme", check_schemes, "Scheme files (- reads standard input)")->required();
+  check->add_option("scheme", check_schemes,
+                    "Scheme or bytecode (.tfc) files (- reads a scheme from standard input)")
+      ->required();
+
+  std::string compile_scheme;
+  std::string compile_out;
+  auto* compile = app.add_subcommand("compile", "Compile a scheme into a bytecode file.\n"
+                                                "  example: tariff compile pricing.tariff -o pricing.tfc");
+  compile->add_option("scheme", compile_scheme, "Scheme file (- reads standard input)")->required();
+  compile->add_option("-o,--output", compile_out, "The bytecode file to write")->required();
 
   std::string disasm_scheme;
   auto* disasm = app.add_subcommand("disasm", "List the compiled programs of a scheme.\n"
                                               "  example: tariff disasm pricing.tariff");
-  disasm->add_option("scheme", disasm_scheme, "Scheme file")->required();
+  disasm->add_option("scheme", disasm_scheme, "Scheme or bytecode (.tfc) file")->required();
 
   std::string invoice_scheme;
   std::vector<std::string> usage;
@@ -151,7 +187,7 @@ int main(int argc, char** argv) {
   auto* invoice = app.add_subcommand(
       "invoice", "Rate usage records and print the invoice.\n"
                  "  example: tariff invoice pricing.tariff --usage march.csv --rejects bad.csv");
-  invoice->add_option("scheme", invoice_scheme, "Scheme file")->required();
+  invoice->add_option("scheme", invoice_scheme, "Scheme or bytecode (.tfc) file")->required();
   invoice->add_option("--usage", usage, "Usage CSV files (- reads standard input)")->required();
   invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text"}));
   invoice->add_option("--rejects", rejects_path, "Write rejected records to this CSV file");
@@ -168,6 +204,7 @@ int main(int argc, char** argv) {
   }
 
   if (*check) return run_check(check_schemes);
+  if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);
   if (*invoice) return run_invoice(invoice_scheme, usage, format, rejects_path);
   return kUsageError;

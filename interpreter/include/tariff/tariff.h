@@ -27,11 +27,25 @@ struct Program;
 struct CompileResult {
   std::shared_ptr<const Program> program;  // null when there are errors
   Diagnostics diagnostics;                 // errors and warnings
+  // A bytecode file was refused (corrupt, another format version, failed
+  // verification): the CLI's exit code 3 rather than 1.
+  bool refused = false;
 };
 
 CompileResult compile_source(std::string name, std::string text);
 // Reads the file (a diagnostic without a location when it cannot be read).
 CompileResult compile_file(const std::string& path);
+
+// Compiled programs as bytecode files (.tfc; docs/bytecode.md). Loading
+// checks every byte and verifies the program, so a file from anywhere is
+// safe to load; a refusal is one diagnostic without a location,
+// "FILE: refused: REASON", with `refused` set.
+Expected<std::string, std::string> save_program(const Program& program);
+CompileResult load_program_file(const std::string& path);
+// By content, not by name: a file starting with the bytecode magic is
+// loaded as bytecode, as is any file named *.tfc (so one without the magic
+// is refused); anything else is compiled as a scheme.
+CompileResult load_scheme_or_program(const std::string& path);
 
 // The program listing: pc, opcode, operands, semantics, source line.
 std::string disassembly(const Program& program);

@@ -3,6 +3,7 @@
 // bad records aside with a reason, so one bad row never stops a run.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <istream>
@@ -63,7 +64,9 @@ class CsvRecordFramer {
   bool too_long() const noexcept { return too_long_; }
   bool unterminated() const noexcept { return unterminated_; }
   std::size_t field_count() const noexcept { return field_count_; }
-  const std::vector<FieldSpan>& fields() const noexcept { return fields_; }
+  // Field `index` of the record, for index < stored_field_count().
+  const FieldSpan& field(std::size_t index) const noexcept { return fields_[index]; }
+  std::size_t stored_field_count() const noexcept { return std::min(field_count_, max_fields_); }
   std::string_view raw_field(const FieldSpan& field) const noexcept;
   QuoteProblem quote_problem() const noexcept { return quote_problem_; }
   std::size_t quote_problem_field() const noexcept { return quote_problem_field_; }
@@ -87,7 +90,7 @@ class CsvRecordFramer {
   void discard_over_budget_bytes();
   bool refill();
   bool finish_at_end_of_input();
-  void end_field(std::size_t end) noexcept;
+  void end_field(std::size_t end);
   void note_quote_problem(QuoteProblem problem) noexcept;
   void end_record(std::size_t content_end);
   const char* record_data() const noexcept { return buffer_.data() + record_begin_; }
@@ -108,7 +111,7 @@ class CsvRecordFramer {
   std::size_t field_end_ = 0;
   bool field_quoted_ = false;
   bool field_has_escapes_ = false;
-  std::vector<FieldSpan> fields_;
+  std::vector<FieldSpan> fields_;  // only grows: entries past the count are stale
   std::size_t max_fields_ = 0;
   std::size_t field_count_ = 0;
   std::uint64_t record_line_ = 0;

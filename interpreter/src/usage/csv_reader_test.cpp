@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <iterator>
 #include <new>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -441,6 +443,28 @@ TEST(CsvUsageReader, BlockBoundariesDoNotChangeResults) {
     for (std::size_t block_size = 1; block_size <= 17; ++block_size) {
       options.block_size = block_size;
       EXPECT_EQ(serialise(read_all(usage_schema(), *input, options)), whole) << "block size " << block_size;
+    }
+  }
+}
+
+TEST(CsvUsageReader, RandomInputsReadTheSameInAnyBlockSize) {
+  UsageSchema schema;
+  schema.columns = {column("account", ColumnType::id), column("note", ColumnType::text, true),
+                    column("quantity", ColumnType::decimal, true, "0")};
+  const std::string alphabet[] = {"a", "1", ".", ",", ",", "\"", "\"", "\n", "\r", " ", "\xC3\xA9", "\xFF"};
+  std::mt19937 random(20260301);
+  std::uniform_int_distribution<std::size_t> length(0, 60);
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(alphabet) - 1);
+  for (int round = 0; round < 300; ++round) {
+    std::string input = round % 2 == 0 ? "account,note,quantity\n" : "\xEF\xBB\xBF" "note,account\r\n";
+    for (std::size_t n = length(random); n > 0; --n) input += alphabet[pick(random)];
+    CsvReaderOptions options;
+    options.max_record_bytes = 24;
+    const std::string whole = serialise(read_all(schema, input, options));
+    for (std::size_t block_size = 1; block_size <= 9; ++block_size) {
+      options.block_size = block_size;
+      ASSERT_EQ(serialise(read_all(schema, input, options)), whole)
+          << "block size " << block_size << ", input " << ::testing::PrintToString(input);
     }
   }
 }

@@ -1,0 +1,435 @@
+// Writes and reads the .tfc format laid out in bytecode_file.h. One table
+// of sections drives both directions, so their order cannot drift apart.
+#include "bytecode/bytecode_file.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "bytecode/verifier.h"
+
+namespace tariff {
+
+namespace {
+
+// The file stores these enums by number: renumbering one would silently
+// change the meaning of every file already written.
+static_assert(static_cast<int>(RoundingMode::half_up) == 0 &&
+              static_cast<int>(RoundingMode::half_even) == 1 &&
+              static_cast<int>(RoundingMode::half_down) == 2 && static_cast<int>(RoundingMode::up) == 3 &&
+              static_cast<int>(RoundingMode::down) == 4 && static_cast<int>(RoundingMode::ceiling) == 5 &&
+              static_cast<int>(RoundingMode::floor) == 6 && kRoundingModeCount == 7);
+static_assert(static_cast<int>(RoundingStage::line) == 0 && static_cast<int>(RoundingStage::invoice) == 1);
+static_assert(static_cast<int>(ColumnType::id) == 0 && static_cast<int>(ColumnType::text) == 1 &&
+              static_cast<int>(ColumnType::decimal) == 2 && static_cast<int>(ColumnType::integer) == 3 &&
+              static_cast<int>(ColumnType::timestamp) == 4);
+static_assert(static_cast<int>(MeterKind::sum) == 0 && static_cast<int>(MeterKind::count) == 1 &&
+              static_cast<int>(MeterKind::max) == 2 && static_cast<int>(MeterKind::min) == 3);
+
+constexpr std::size_t kFileHeaderSize = 24;  // magic, version, body size, checksum
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  for (const char c : bytes) {
+    hash ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
+    hash *= 0x100000001b3u;
+  }
+  return hash;
+}
+
+// The unsigned integer in the first sizeof(T) bytes, least significant
+// first. The caller has checked that they are there.
+template <class T>
+T little_endian(std::string_view bytes) {
+  T value = 0;
+  for (std::size_t i = sizeof(T); i-- > 0;)
+    value = static_cast<T>((value << 8) | static_cast<unsigned char>(bytes[i]));
+  return value;
+}
+
+std::string failed_verification(const VerifyError& error) {
+  if (error.chunk == "program") return fmt::format("the program failed verification: {}", error.message);
+  return fmt::format("the {} program failed verification: instruction {}: {}", error.chunk, error.pc,
+                     error.message);
+}
+
+class Writer {
+ public:
+  template <class T>
+  void uint(T value) {
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+      bytes_.push_back(static_cast<char>(static_cast<unsigned char>(value >> (8 * i))));
+  }
+  // A length or a count: the format gives it 32 bits.
+  void size(std::size_t n) {
+    if (n > std::numeric_limits<std::uint32_t>::max()) too_large_ = true;
+    uint(static_cast<std::uint32_t>(n));
+  }
+  void str(std::string_view text) {
+    size(text.size());
+    raw(text);
+  }
+  void raw(std::string_view bytes) { bytes_.append(bytes); }
+  void append(const Writer& other) {
+    raw(other.bytes_);
+    too_large_ = too_large_ || other.too_large_;
+  }
+
+  const std::string& bytes() const noexcept { return bytes_; }
+  std::string take() && { return std::move(bytes_); }
+  bool too_large() const noexcept { return too_large_; }
+
+ private:
+  std::string bytes_;
+  bool too_large_ = false;
+};
+
+// A bounded cursor over one section's bytes. Every read checks what
+// remains first; the first refusal is kept in the loader's error string
+// (shared by the readers of the body and of its sections).
+class Reader {
+ public:
+  Reader(std::string_view bytes, std::string_view section, std::string& error)
+      : bytes_(bytes), section_(section), error_(error) {}
+
+  std::size_t remaining() const noexcept { return bytes_.size() - pos_; }
+  std::size_t consumed() const noexcept { return pos_; }
+  std::string& error() noexcept { return error_; }
+  // Names the section that later truncation messages blame.
+  void enter(std::string_view section) noexcept { section_ = section; }
+
+  bool fail(std::string why) {
+    if (error_.empty()) error_ = std::move(why);
+    return false;
+  }
+
+  bool take(std::size_t n, std::string_view& out) {
+    if (n > remaining()) return fail(fmt::format("truncated in section {}", section_));
+    out = bytes_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  template <class T>
+  bool uint(T& out) {
+    std::string_view bytes;
+    if (!take(sizeof(T), bytes)) return false;
+    out = little_endian<T>(bytes);
+    return true;
+  }
+  bool str(std::string& out) {
+    std::uint32_t length = 0;
+    std::string_view bytes;
+    if (!uint(length) || !take(length, bytes)) return false;
+    out.assign(bytes);
+    return true;
+  }
+  // An entry count, refused when that many entries of at least `min_size`
+  // bytes each cannot fit in what remains: a forged count never gets to
+  // size an allocation.
+  bool count(std::uint32_t& n, std::size_t min_size) {
+    if (!uint(n)) return false;
+    if (n > remaining() / min_size)
+      return fail(fmt::format("truncated in section {}: {} entries announced, {} bytes left", section_, n,
+                              remaining()));
+    return true;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+  std::string_view section_;
+  std::string& error_;
+};
+
+// --- writing -------------------------------------------------------------
+
+void write_header(Writer& out, const Program& p) {
+  out.str(p.source_name);
+  out.str(p.scheme_name);
+  out.str(p.version);
+  out.str(p.currency);
+  out.uint(p.minor_digits);
+  out.uint(static_cast<std::uint8_t>(p.rounding));
+  out.uint(static_cast<std::uint8_t>(p.rounding_stage));
+}
+
+void write_usage(Writer& out, const Program& p) {
+  out.size(p.usage.columns.size());
+  for (const Column& column : p.usage.columns) {
+    out.str(column.name);
+    out.uint(static_cast<std::uint8_t>(column.type));
+    out.uint(static_cast<std::uint8_t>(column.optional));
+    out.uint(static_cast<std::uint8_t>(column.default_text.has_value()));
+    if (column.default_text) out.str(*column.default_text);
+  }
+  out.uint(p.usage.account_column);
+  out.uint(static_cast<std::uint8_t>(p.usage.time_column.has_value()));
+  if (p.usage.time_column) out.uint(*p.usage.time_column);
+}
+
+void write_constants(Writer& out, const Program& p) {
+  out.size(p.constants.size());
+  for (const Decimal& constant : p.constants) {
+    out.uint(static_cast<uint128>(constant.mantissa()));  // two's complement, modulo 2^128
+    out.uint(static_cast<std::uint8_t>(constant.scale()));  // 0..18
+  }
+}
+
+void write_strings(Writer& out, const Program& p) {
+  out.size(p.strings.size());
+  for (const std::string& text : p.strings) out.str(text);
+}
+
+void write_meters(Writer& out, const Program& p) {
+  out.size(p.meters.size());
+  for (const MeterInfo& meter : p.meters) {
+    out.str(meter.name);
+    out.uint(static_cast<std::uint8_t>(meter.kind));
+  }
+}
+
+void write_charges(Writer& out, const Program& p) {
+  out.size(p.charges.size());
+  for (const ChargeInfo& charge : p.charges) {
+    out.str(charge.name);
+    out.str(charge.formula);
+  }
+}
+
+// The program has been verified, so there is one location per instruction.
+void write_chunk(Writer& out, const Chunk& chunk) {
+  out.uint(chunk.registers);
+  out.size(chunk.code.size());
+  for (const Instruction& ins : chunk.code) {
+    out.uint(static_cast<std::uint8_t>(ins.op));
+    out.uint(ins.d);
+    out.uint(ins.a);
+    out.uint(ins.b);
+    out.uint(ins.c);
+  }
+  for (const SourceLocation& at : chunk.locations) {
+    out.uint(at.line);
+    out.uint(at.column);
+  }
+}
+
+// --- reading -------------------------------------------------------------
+
+bool read_header(Reader& in, Program& p) {
+  std::uint8_t rounding = 0;
+  std::uint8_t stage = 0;
+  if (!in.str(p.source_name) || !in.str(p.scheme_name) || !in.str(p.version) || !in.str(p.currency) ||
+      !in.uint(p.minor_digits) || !in.uint(rounding) || !in.uint(stage))
+    return false;
+  if (rounding >= kRoundingModeCount)
+    return in.fail(fmt::format("rounding mode {} out of range", unsigned{rounding}));
+  if (stage > static_cast<std::uint8_t>(RoundingStage::invoice))
+    return in.fail(fmt::format("rounding stage {} out of range", unsigned{stage}));
+  p.rounding = static_cast<RoundingMode>(rounding);
+  p.rounding_stage = static_cast<RoundingStage>(stage);
+  return true;
+}
+
+// A 0/1 byte; `what` names it in the refusal.
+bool read_flag(Reader& in, bool& out, const char* what, std::size_t index) {
+  std::uint8_t byte = 0;
+  if (!in.uint(byte)) return false;
+  if (byte > 1)
+    return in.fail(fmt::format("column {}: {} flag {} is not 0 or 1", index, what, unsigned{byte}));
+  out = byte == 1;
+  return true;
+}
+
+bool read_usage(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + 3)) return false;  // a name's length and three bytes
+  p.usage.columns.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    Column& column = p.usage.columns[i];
+    std::uint8_t type = 0;
+    bool has_default = false;
+    if (!in.str(column.name) || !in.uint(type)) return false;
+    if (type > static_cast<std::uint8_t>(ColumnType::timestamp))
+      return in.fail(fmt::format("column {}: type {} out of range", i, unsigned{type}));
+    column.type = static_cast<ColumnType>(type);
+    if (!read_flag(in, column.optional, "optional", i) || !read_flag(in, has_default, "has-default", i))
+      return false;
+    if (has_default && !in.str(column.default_text.emplace())) return false;
+  }
+  std::uint8_t has_time = 0;
+  if (!in.uint(p.usage.account_column) || !in.uint(has_time)) return false;
+  if (has_time > 1) return in.fail(fmt::format("usage: has-time flag {} is not 0 or 1", unsigned{has_time}));
+  if (has_time == 1 && !in.uint(p.usage.time_column.emplace())) return false;
+  return true;
+}
+
+bool read_constants(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 16 + 1)) return false;
+  p.constants.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    uint128 bits = 0;
+    std::uint8_t scale_byte = 0;
+    if (!in.uint(bits) || !in.uint(scale_byte)) return false;
+    const int scale = scale_byte < 128 ? scale_byte : scale_byte - 256;
+    if (scale < 0 || scale > Decimal::kMaxScale)
+      return in.fail(fmt::format("constant {}: scale {} out of range", i, scale));
+    // Two's complement spelled out: converting an out-of-range unsigned
+    // value to signed is implementation-defined before C++20.
+    const int128 mantissa = (bits >> 127) != 0 ? -static_cast<int128>(~bits) - 1 : static_cast<int128>(bits);
+    auto value = Decimal::from_parts(mantissa, scale);
+    if (!value) return in.fail(fmt::format("constant {}: {}", i, describe(value.error())));
+    p.constants.push_back(*value);
+  }
+  return true;
+}
+
+bool read_strings(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4)) return false;
+  p.strings.resize(n);
+  for (std::string& text : p.strings)
+    if (!in.str(text)) return false;
+  return true;
+}
+
+bool read_meters(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + 1)) return false;
+  p.meters.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint8_t kind = 0;
+    if (!in.str(p.meters[i].name) || !in.uint(kind)) return false;
+    if (kind > static_cast<std::uint8_t>(MeterKind::min))
+      return in.fail(fmt::format("meter {}: kind {} out of range", i, unsigned{kind}));
+    p.meters[i].kind = static_cast<MeterKind>(kind);
+  }
+  return true;
+}
+
+bool read_charges(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + 4)) return false;
+  p.charges.resize(n);
+  for (ChargeInfo& charge : p.charges)
+    if (!in.str(charge.name) || !in.str(charge.formula)) return false;
+  return true;
+}
+
+bool read_chunk(Reader& in, Chunk& chunk, std::string_view name) {
+  std::uint32_t n = 0;
+  if (!in.uint(chunk.registers) || !in.count(n, 8 + 8)) return false;  // instruction and location
+  chunk.code.resize(n);
+  for (std::size_t pc = 0; pc < n; ++pc) {
+    Instruction& ins = chunk.code[pc];
+    std::uint8_t op = 0;
+    if (!in.uint(op) || !in.uint(ins.d) || !in.uint(ins.a) || !in.uint(ins.b) || !in.uint(ins.c))
+      return false;
+    if (op >= kOpcodeCount)
+      return in.fail(fmt::format("{} chunk, instruction {}: unknown opcode {}", name, pc, unsigned{op}));
+    ins.op = static_cast<Opcode>(op);
+  }
+  chunk.locations.resize(n);
+  for (SourceLocation& at : chunk.locations)
+    if (!in.uint(at.line) || !in.uint(at.column)) return false;
+  return true;
+}
+
+struct SectionSpec {
+  std::uint8_t id;
+  std::string_view name;
+  void (*write)(Writer&, const Program&);
+  bool (*read)(Reader&, Program&);
+};
+
+constexpr SectionSpec kSections[] = {
+    {1, "header", write_header, read_header},
+    {2, "usage", write_usage, read_usage},
+    {3, "constants", write_constants, read_constants},
+    {4, "strings", write_strings, read_strings},
+    {5, "meters", write_meters, read_meters},
+    {6, "charges", write_charges, read_charges},
+    {7, "record", [](Writer& out, const Program& p) { write_chunk(out, p.record); },
+     [](Reader& in, Program& p) { return read_chunk(in, p.record, "record"); }},
+    {8, "period", [](Writer& out, const Program& p) { write_chunk(out, p.period); },
+     [](Reader& in, Program& p) { return read_chunk(in, p.period, "period"); }},
+};
+
+bool read_section(Reader& body, const SectionSpec& spec, Program& p) {
+  body.enter(spec.name);
+  std::uint8_t id = 0;
+  std::uint32_t length = 0;
+  std::string_view payload;
+  if (!body.uint(id)) return false;
+  if (id != spec.id)
+    return body.fail(fmt::format("expected section {} (id {}), found section id {}", spec.name,
+                                 unsigned{spec.id}, unsigned{id}));
+  if (!body.uint(length) || !body.take(length, payload)) return false;
+  Reader in(payload, spec.name, body.error());
+  if (!spec.read(in, p)) return false;
+  if (in.remaining() != 0)
+    return in.fail(fmt::format("section {} is {} bytes long but its contents end after {}", spec.name,
+                               length, in.consumed()));
+  return true;
+}
+
+}  // namespace
+
+Expected<std::string, std::string> write_bytecode(const Program& program) {
+  // Refusing here means every file this writes also loads.
+  if (auto verified = verify(program); !verified) return unexpected(failed_verification(verified.error()));
+  Writer body;
+  for (const SectionSpec& spec : kSections) {
+    Writer payload;
+    spec.write(payload, program);
+    body.uint(spec.id);
+    body.size(payload.bytes().size());
+    body.append(payload);
+  }
+  if (body.too_large())
+    return unexpected(std::string(
+        "the program is too large for the bytecode format (a string, table or the whole body over 4 GiB)"));
+  Writer file;
+  file.raw(kBytecodeMagic);
+  file.uint(kBytecodeVersion);
+  file.size(body.bytes().size());
+  file.uint(fnv1a64(body.bytes()));
+  file.raw(body.bytes());
+  return std::move(file).take();
+}
+
+Expected<std::shared_ptr<const Program>, std::string> load_bytecode(std::string_view bytes) {
+  using Result = Expected<std::shared_ptr<const Program>, std::string>;
+  auto refuse = [](std::string why) -> Result { return unexpected(std::move(why)); };
+
+  const std::string_view magic = bytes.substr(0, std::min(bytes.size(), kBytecodeMagic.size()));
+  if (magic.empty() || kBytecodeMagic.substr(0, magic.size()) != magic)
+    return refuse("not a Tariff bytecode file (bad magic)");
+  if (bytes.size() < kFileHeaderSize)
+    return refuse(fmt::format("truncated in the file header ({} of {} bytes)", bytes.size(), kFileHeaderSize));
+  const auto version = little_endian<std::uint32_t>(bytes.substr(8));
+  if (version != kBytecodeVersion)
+    return refuse(fmt::format("format version {}, this tariff reads version {}", version, kBytecodeVersion));
+  const auto body_size = little_endian<std::uint32_t>(bytes.substr(12));
+  const auto checksum = little_endian<std::uint64_t>(bytes.substr(16));
+  const std::string_view body = bytes.substr(kFileHeaderSize);
+  if (body.size() < body_size)
+    return refuse(fmt::format("truncated: the header announces a body of {} bytes, {} follow", body_size,
+                              body.size()));
+  if (body.size() > body_size)
+    return refuse(fmt::format("{} trailing bytes after the {}-byte body", body.size() - body_size, body_size));
+  if (fnv1a64(body) != checksum) return refuse("checksum mismatch: the file is corrupt");
+
+  auto program = std::make_shared<Program>();
+  std::string error;
+  Reader in(body, "header", error);
+  for (const SectionSpec& spec : kSections)
+    if (!read_section(in, spec, *program)) return refuse(std::move(error));
+  if (in.remaining() != 0)
+    return refuse(fmt::format("{} unexpected bytes after the last section", in.remaining()));
+  if (auto verified = verify(*program); !verified) return refuse(failed_verification(verified.error()));
+  return std::shared_ptr<const Program>(std::move(program));
+}
+
+}  // namespace tariff

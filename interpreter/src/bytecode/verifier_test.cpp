@@ -1,0 +1,147 @@
+// Every verifier check fires at least once, on hand-broken copies of a
+// compiled program.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "bytecode/program.h"
+#include "bytecode/verifier.h"
+#include "tariff/tariff.h"
+
+namespace tariff {
+namespace {
+
+Program valid_program() {
+  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+usage {
+  account  id
+  time     timestamp
+  event    text
+  quantity decimal
+}
+meter total = sum quantity where event == "voice"
+meter n     = count
+meter peak  = max quantity
+meter low   = min quantity
+charge "Voice" = total at 0.10 per 3
+charge "Base"  = flat 5
+charge "N" = n at 1
+charge "P" = peak at 1
+charge "L" = low at 1
+)");
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  return *compiled.program;
+}
+
+// Applies `breakage` to a valid program and returns the verifier's message.
+std::string refusal(const std::function<void(Program&)>& breakage) {
+  Program p = valid_program();
+  breakage(p);
+  auto result = verify(p);
+  if (result) return "(accepted)";
+  return to_string(result.error());
+}
+
+std::size_t find_op(const Chunk& c, Opcode op) {
+  for (std::size_t pc = 0; pc < c.code.size(); ++pc)
+    if (c.code[pc].op == op) return pc;
+  ADD_FAILURE() << "opcode not in program";
+  return 0;
+}
+
+TEST(Verifier, AcceptsWhatTheCompilerEmits) { EXPECT_TRUE(verify(valid_program())); }
+
+TEST(Verifier, ProgramLevelChecks) {
+  EXPECT_EQ(refusal([](Program& p) { p.currency = "XYZ"; }), "unknown currency `XYZ`");
+  EXPECT_EQ(refusal([](Program& p) { p.minor_digits = 3; }),
+            "currency USD has 2 minor digits, the program says 3");
+  EXPECT_EQ(refusal([](Program& p) { p.rounding = static_cast<RoundingMode>(9); }),
+            "rounding mode out of range");
+  EXPECT_EQ(refusal([](Program& p) { p.rounding_stage = static_cast<RoundingStage>(5); }),
+            "rounding stage out of range");
+  EXPECT_EQ(refusal([](Program& p) { p.usage.account_column = 40; }),
+            "the usage schema has no account column of type id");
+  EXPECT_EQ(refusal([](Program& p) { p.usage.account_column = 2; }),
+            "the usage schema has no account column of type id");
+  EXPECT_EQ(refusal([](Program& p) { p.usage.time_column = 0; }),
+            "the usage schema's time column is not a timestamp");
+  EXPECT_EQ(refusal([](Program& p) { p.usage.columns[2].type = static_cast<ColumnType>(17); }),
+            "column `event` has an unknown type");
+  EXPECT_EQ(refusal([](Program& p) { p.meters[0].kind = static_cast<MeterKind>(12); }),
+            "meter `total` has an unknown aggregation");
+}
+
+TEST(Verifier, ChunkShape) {
+  EXPECT_EQ(refusal([](Program& p) { p.record.locations.pop_back(); }),
+            "record program, instruction 0: 8 source locations for 9 instructions");
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[0].op = static_cast<Opcode>(200); }),
+            "period program, instruction 0: unknown opcode 200");
+}
+
+TEST(Verifier, InstructionsOnlyInTheirPhase) {
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[0] = Instruction{Opcode::LOADM, 0, 0, 0, 0}; }),
+            "record program, instruction 0: LOADM is not allowed in the record program");
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[0] = Instruction{Opcode::LOADF, 0, 0, 3, 0}; }),
+            "period program, instruction 0: LOADF is not allowed in the period program");
+}
+
+TEST(Verifier, EveryOperandKindIsRangeChecked) {
+  // NONE
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[0].d = 1; }),
+            "record program, instruction 0: EQFS operand d: unused operand holds 1");
+  // REG
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[0].a = 99; }),
+            "record program, instruction 0: EQFS operand a: register 99 beyond the 1 declared");
+  // CONST
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::LOADK)].b = 77; }),
+            "period program, instruction 1: LOADK operand b: constant 77 does not exist");
+  // STR
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[0].c = 5; }),
+            "record program, instruction 0: EQFS operand c: string constant 5 does not exist");
+  // TFIELD: a numeric column, then one that does not exist
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[0].b = 3; }),
+            "record program, instruction 0: EQFS operand b: field 3 is not a text field");
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[0].b = 9; }),
+            "record program, instruction 0: EQFS operand b: field 9 does not exist");
+  // NFIELD
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::LOADF)].b = 2; }),
+            "record program, instruction 2: LOADF operand b: field 2 is not a numeric field");
+  // SUMMETER, COUNTMETER, MAXMETER, MINMETER
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::MSUM)].a = 1; }),
+            "record program, instruction 3: MSUM operand a: meter 1 is a count meter, not sum");
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::MCOUNT)].a = 0; }),
+            "record program, instruction 4: MCOUNT operand a: meter 0 is a sum meter, not count");
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::MMAX)].a = 3; }),
+            "record program, instruction 6: MMAX operand a: meter 3 is a min meter, not max");
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::MMIN)].a = 8; }),
+            "record program, instruction 8: MMIN operand a: meter 8 does not exist");
+  // METER
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::LOADM)].b = 4; }),
+            "period program, instruction 0: LOADM operand b: meter 4 does not exist");
+  // CHARGE
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::LINE)].a = 5; }),
+            "period program, instruction 5: LINE operand a: charge 5 does not exist");
+  // TARGET: backwards, onto itself, past the end
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[1].b = 0; }),
+            "record program, instruction 1: JMPF operand b: jump to 0 does not go forward");
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[1].b = 1; }),
+            "record program, instruction 1: JMPF operand b: jump to 1 does not go forward");
+  EXPECT_EQ(refusal([](Program& p) { p.record.code[1].b = 100; }),
+            "record program, instruction 1: JMPF operand b: jump to 100 is past the end");
+  // ROUND: mode and scale
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::DIV)].d = encode_rounding(7, 2); }),
+            "period program, instruction 4: DIV operand d: rounding mode out of range");
+  EXPECT_EQ(refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::DIV)].d = encode_rounding(0, 19); }),
+            "period program, instruction 4: DIV operand d: rounding scale beyond 18");
+}
+
+TEST(Verifier, AJumpToTheEndIsAllowed) {
+  Program p = valid_program();
+  p.record.code[1].b = static_cast<std::uint16_t>(p.record.code.size());
+  EXPECT_TRUE(verify(p));
+}
+
+}  // namespace
+}  // namespace tariff

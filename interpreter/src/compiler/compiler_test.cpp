@@ -1,0 +1,150 @@
+// Compiler tests assert the disassembly: what each construct compiles to.
+#include <gtest/gtest.h>
+
+#include "bytecode/disassembler.h"
+#include "bytecode/program.h"
+#include "tariff/tariff.h"
+
+namespace tariff {
+namespace {
+
+const char* const kHeader = R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+usage {
+  account  id
+  event    text
+  kind     text
+  quantity decimal
+}
+)";
+
+// The listing of one program kind, without the trailing source locations
+// so the expectations stay readable.
+std::string listing(const std::string& body, bool record) {
+  auto compiled = compile_source("t.tariff", std::string(kHeader) + body);
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  if (!compiled.program) return {};
+  const std::string all = disassemble(*compiled.program);
+  const auto start = all.find(record ? "record program" : "period program");
+  const auto end = record ? all.find("period program") : std::string::npos;
+  std::string out;
+  std::string section = all.substr(start, end == std::string::npos ? end : end - start);
+  std::size_t pos = 0;
+  while (pos < section.size()) {
+    std::size_t eol = section.find('\n', pos);
+    std::string line = section.substr(pos, eol - pos);
+    if (auto semi = line.find(" ;"); semi != std::string::npos) line = line.substr(0, semi);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    pos = eol + 1;
+  }
+  return out;
+}
+
+TEST(Compiler, SumWithFilterSkipsTheUpdateWhenFalse) {
+  EXPECT_EQ(listing("meter m = sum quantity where event == \"voice\"\ncharge \"C\" = m at 1\n", true),
+            "record program: 4 instructions, 1 registers\n"
+            "   0  EQFS    r0 f1(event) s0(\"voice\")\n"
+            "   1  JMPF    r0 @4\n"
+            "   2  LOADF   r0 f3(quantity)\n"
+            "   3  MSUM    m0(m) r0\n");
+}
+
+TEST(Compiler, CountWithoutFilterIsOneInstruction) {
+  EXPECT_EQ(listing("meter n = count\ncharge \"C\" = n at 1\n", true),
+            "record program: 1 instructions, 1 registers\n"
+            "   0  MCOUNT  m0(n)\n");
+}
+
+TEST(Compiler, AndShortCircuitsAndNotEqualNegates) {
+  EXPECT_EQ(listing("meter m = max quantity where event == \"a\" and kind != \"b\"\n"
+                    "charge \"C\" = m at 1\n", true),
+            "record program: 7 instructions, 1 registers\n"
+            "   0  EQFS    r0 f1(event) s0(\"a\")\n"
+            "   1  JMPF    r0 @4\n"
+            "   2  EQFS    r0 f2(kind) s1(\"b\")\n"
+            "   3  NOT     r0 r0\n"
+            "   4  JMPF    r0 @7\n"
+            "   5  LOADF   r0 f3(quantity)\n"
+            "   6  MMAX    m0(m) r0\n");
+}
+
+TEST(Compiler, GreaterThanSwapsOperandsOfLessThan) {
+  EXPECT_EQ(listing("meter m = min quantity where quantity > 10\ncharge \"C\" = m at 1\n", true),
+            "record program: 6 instructions, 2 registers\n"
+            "   0  LOADK   r0 k0(10)\n"
+            "   1  LOADF   r1 f3(quantity)\n"
+            "   2  LT      r0 r0 r1\n"
+            "   3  JMPF    r0 @6\n"
+            "   4  LOADF   r0 f3(quantity)\n"
+            "   5  MMIN    m0(m) r0\n");
+}
+
+TEST(Compiler, CeilRoundsUpToScaleZero) {
+  EXPECT_EQ(listing("meter m = sum ceil(quantity / 60)\ncharge \"C\" = m at 1\n", true),
+            "record program: 5 instructions, 2 registers\n"
+            "   0  LOADF   r0 f3(quantity)\n"
+            "   1  LOADK   r1 k0(60)\n"
+            "   2  DIV     r0 r0 r1 half_up/18\n"
+            "   3  ROUND   r0 r0 ceiling/0\n"
+            "   4  MSUM    m0(m) r0\n");
+}
+
+TEST(Compiler, ExactPricePerBlockFoldsIntoOneUnitPrice) {
+  // 0.99 / 1000 = 0.00099 exactly, so no DIV is emitted.
+  EXPECT_EQ(listing("meter m = sum quantity\ncharge \"C\" = m at 0.99 per 1_000\n", false),
+            "period program: 4 instructions, 2 registers\n"
+            "   0  LOADM   r0 m0(m)\n"
+            "   1  LOADK   r1 k0(0.00099)\n"
+            "   2  MUL     r1 r0 r1\n"
+            "   3  LINE    c0(\"C\") r0 r1\n");
+}
+
+TEST(Compiler, InexactPricePerBlockDividesAtRunTime) {
+  // 0.10 / 3 is not exact: folding would round, so the division stays.
+  EXPECT_EQ(listing("meter m = sum quantity\ncharge \"C\" = m at 0.10 per 3\n", false),
+            "period program: 6 instructions, 3 registers\n"
+            "   0  LOADM   r0 m0(m)\n"
+            "   1  LOADK   r1 k0(0.10)\n"
+            "   2  MUL     r1 r0 r1\n"
+            "   3  LOADK   r2 k1(3)\n"
+            "   4  DIV     r1 r1 r2 half_up/18\n"
+            "   5  LINE    c0(\"C\") r0 r1\n");
+}
+
+TEST(Compiler, FlatFeeIsQuantityOneAndAConstant) {
+  EXPECT_EQ(listing("charge \"Base\" = flat 49.00\n", false),
+            "period program: 3 instructions, 2 registers\n"
+            "   0  LOADK   r0 k0(1)\n"
+            "   1  LOADK   r1 k1(49.00)\n"
+            "   2  LINE    c0(\"Base\") r0 r1\n");
+}
+
+TEST(Compiler, ConstantsAreDeduplicatedByRepresentation) {
+  auto compiled = compile_source(
+      "t.tariff", std::string(kHeader) +
+                      "meter a = sum quantity where quantity > 1\n"
+                      "meter b = sum quantity where quantity > 1\n"
+                      "meter c = sum quantity where quantity > 1.0\n"
+                      "charge \"A\" = a at 1\ncharge \"B\" = b at 1\ncharge \"C\" = c at 1\n");
+  ASSERT_TRUE(compiled.program);
+  // 1 and 1.0 are equal but print differently, so both are kept.
+  EXPECT_EQ(compiled.program->constants.size(), 2u);
+}
+
+TEST(Compiler, EveryInstructionHasTheSourceLocationOfItsConstruct) {
+  auto compiled = compile_source("t.tariff", std::string(kHeader) +
+                                                 "meter m = sum quantity where event == \"x\"\n"
+                                                 "charge \"C\" = m at 2\n");
+  ASSERT_TRUE(compiled.program);
+  const Chunk& record = compiled.program->record;
+  ASSERT_EQ(record.locations.size(), record.code.size());
+  // Line 10 is the meter: `event == "x"` starts at column 30.
+  EXPECT_EQ(record.locations[0].line, 10u);
+  EXPECT_EQ(record.locations[0].column, 30u);
+  EXPECT_EQ(compiled.program->period.locations[0].line, 11u);
+}
+
+}  // namespace
+}  // namespace tariff
