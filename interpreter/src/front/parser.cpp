@@ -191,6 +191,37 @@ class DepthGuard final : public antlr4::tree::ParseTreeListener {
   antlr4::Token* deepest_ = nullptr;
 };
 
+// Ends the token stream once the budget is spent; the parser then sees end
+// of file and the budget error is reported instead of its syntax errors.
+class BudgetedLexer final : public TariffLexer {
+ public:
+  BudgetedLexer(antlr4::CharStream* input, std::size_t max_tokens)
+      : TariffLexer(input), max_tokens_(max_tokens) {}
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    if (exhausted_) return eof();
+    auto next = TariffLexer::nextToken();
+    if (next->getType() != antlr4::Token::EOF && ++count_ > max_tokens_) {
+      exhausted_ = true;
+      last_line_ = next->getLine();
+      return eof();
+    }
+    return next;
+  }
+  bool exhausted() const { return exhausted_; }
+  std::size_t last_line() const { return last_line_; }
+
+ private:
+  std::unique_ptr<antlr4::Token> eof() {
+    return _factory->create({this, _input}, antlr4::Token::EOF, "<EOF>",
+                            antlr4::Token::DEFAULT_CHANNEL, _input->index(), _input->index() - 1,
+                            getLine(), getCharPositionInLine());
+  }
+  std::size_t max_tokens_;
+  std::size_t count_ = 0;
+  bool exhausted_ = false;
+  std::size_t last_line_ = 0;
+};
+
 void add_error(Diagnostics& diagnostics, const std::shared_ptr<const SourceFile>& file,
                SourceRange range, std::string message, std::string hint) {
   diagnostics.items.push_back(
@@ -224,9 +255,10 @@ std::optional<ast::Scheme> parse_scheme(std::shared_ptr<const SourceFile> file,
     return std::nullopt;
   }
   const std::size_t errors_before = diagnostics.error_count();
+  const std::size_t items_before = diagnostics.items.size();
   try {
     antlr4::ANTLRInputStream input(text);
-    TariffLexer lexer(&input);
+    BudgetedLexer lexer(&input, limits.max_tokens);
     lexer.removeErrorListeners();  // ERROR_CHAR makes lexing total
     antlr4::CommonTokenStream tokens(&lexer);
     TariffParser parser(&tokens);
@@ -261,6 +293,14 @@ std::optional<ast::Scheme> parse_scheme(std::shared_ptr<const SourceFile> file,
         tree = nullptr;
       }
       parser.removeErrorListeners();
+    }
+    if (lexer.exhausted()) {
+      diagnostics.items.resize(items_before);  // errors caused by the cut are noise
+      const auto line = static_cast<std::uint32_t>(lexer.last_line());
+      add_error(diagnostics, file, {{line, 1}, {line, 1}},
+                fmt::format("the scheme has more than {} tokens", limits.max_tokens),
+                "split it into several schemes");
+      return std::nullopt;
     }
     if (cancelled.reason == Cancelled::too_deep) {
       add_error(diagnostics, file, range_of(guard.deepest()),

@@ -18,6 +18,9 @@ struct ParseLimits {
   std::size_t max_depth = 400;
   // Error recovery stops after this many syntax errors.
   std::size_t max_errors = 25;
+  // Tokens in one file: a 5,000-line scheme has about 50,000; the budget
+  // keeps a hostile file from making the runtime buffer millions.
+  std::size_t max_tokens = 500'000;
 };
 
 // Parses one scheme file. Syntax errors are appended to `diagnostics` and

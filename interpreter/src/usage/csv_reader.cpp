@@ -106,7 +106,8 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept {
 
 // "at byte column 7", or "at line 12, byte column 3" when the byte lies on
 // a later physical line of a record with quoted line breaks.
-std::string describe_position(std::string_view record, std::size_t offset, std::uint64_t record_line) {
+std::string describe_position(std::string_view record, std::size_t offset,
+                              std::uint64_t record_line) {
   std::uint64_t line = record_line;
   std::size_t line_start = 0;
   for (std::size_t i = 0; i < offset; ++i) {
@@ -132,7 +133,8 @@ std::size_t unescape_quotes(std::string_view raw, char* out) noexcept {
 }
 
 // Types `text` (not empty) as `column` declares; the reason on failure.
-std::optional<std::string> type_value(const Column& column, std::string_view text, Decimal& number) {
+std::optional<std::string> type_value(const Column& column, std::string_view text,
+                                      Decimal& number) {
   switch (column.type) {
     case ColumnType::id:
     case ColumnType::text:
@@ -145,8 +147,8 @@ std::optional<std::string> type_value(const Column& column, std::string_view tex
         return fmt::format("bad number in column `{}`: {}", column.name, describe(parsed.error()));
       if (column.type == ColumnType::integer) {
         if (!parsed->is_integer())
-          return fmt::format("fraction in integer column `{}`: {} is not a whole number", column.name,
-                             text);
+          return fmt::format("fraction in integer column `{}`: {} is not a whole number",
+                             column.name, text);
         number = parsed->normalized();
       } else {
         number = *parsed;
@@ -155,7 +157,8 @@ std::optional<std::string> type_value(const Column& column, std::string_view tex
     }
     case ColumnType::timestamp: {
       auto parsed = parse_timestamp(text);
-      if (!parsed) return fmt::format("bad timestamp in column `{}`: {}", column.name, parsed.error());
+      if (!parsed)
+        return fmt::format("bad timestamp in column `{}`: {}", column.name, parsed.error());
       number = *parsed;
       return std::nullopt;
     }
@@ -336,7 +339,8 @@ bool CsvRecordFramer::refill() {
   }
   // Room for a partial record plus a whole block; doubling keeps growth rare.
   const std::size_t needed = kept + block_size_;
-  if (buffer_.size() < needed) buffer_.resize(std::max(needed, 2 * std::max(buffer_.size(), block_size_)));
+  if (buffer_.size() < needed)
+    buffer_.resize(std::max(needed, 2 * std::max(buffer_.size(), block_size_)));
   std::size_t got = 0;
   try {
     in_.read(buffer_.data() + data_end_, static_cast<std::streamsize>(block_size_));
@@ -440,7 +444,8 @@ Expected<std::monostate, std::string> CsvUsageReader::read_header() {
     if (!framer_.next_record(std::numeric_limits<std::size_t>::max())) {
       if (framer_.input_failed())
         return unexpected(header_error("reading failed before the header line"));
-      return unexpected(header_error("the file is empty; expected a header line naming the columns"));
+      return unexpected(
+          header_error("the file is empty; expected a header line naming the columns"));
     }
   } while (framer_.is_blank());
   header_line_ = framer_.line();
@@ -457,8 +462,9 @@ Expected<std::monostate, std::string> CsvUsageReader::read_header() {
     case CsvRecordFramer::QuoteProblem::none:
       break;
     case CsvRecordFramer::QuoteProblem::stray_quote:
-      return unexpected(header_error(fmt::format("stray quote in header field {}; quote the whole field",
-                                                 framer_.quote_problem_field() + 1)));
+      return unexpected(
+          header_error(fmt::format("stray quote in header field {}; quote the whole field",
+                                   framer_.quote_problem_field() + 1)));
     case CsvRecordFramer::QuoteProblem::text_after_quote:
       return unexpected(header_error(fmt::format("text after the closing quote in header field {}",
                                                  framer_.quote_problem_field() + 1)));
@@ -496,8 +502,9 @@ Expected<std::monostate, std::string> CsvUsageReader::bind_columns() {
       binding.default_text = *column.default_text;
       if (!column.default_text->empty()) {
         if (auto problem = type_value(column, *column.default_text, binding.default_number))
-          return unexpected(fmt::format("the scheme's default `{}` for column `{}` is not valid: {}",
-                                        *column.default_text, column.name, *problem));
+          return unexpected(
+              fmt::format("the scheme's default `{}` for column `{}` is not valid: {}",
+                          *column.default_text, column.name, *problem));
       }
     } else if (!binding.file_field && !column.optional) {
       missing.push_back(column.name);
@@ -509,8 +516,9 @@ Expected<std::monostate, std::string> CsvUsageReader::bind_columns() {
     if (!names.empty()) names += ", ";
     names += fmt::format("`{}`", name);
   }
-  return unexpected(header_error(fmt::format("missing column{} {} required by the scheme's usage block",
-                                             missing.size() == 1 ? "" : "s", names)));
+  return unexpected(
+      header_error(fmt::format("missing column{} {} required by the scheme's usage block",
+                               missing.size() == 1 ? "" : "s", names)));
 }
 
 bool CsvUsageReader::next(Row& row, RejectSink& sink) {
@@ -556,7 +564,8 @@ std::optional<std::string> CsvUsageReader::framing_problem() const {
   const std::string_view text = framer_.text();
   if (const auto bad = first_invalid_utf8(text)) {
     std::size_t field = 0;
-    while (field + 1 < framer_.stored_field_count() && framer_.field(field + 1).begin <= *bad) ++field;
+    while (field + 1 < framer_.stored_field_count() && framer_.field(field + 1).begin <= *bad)
+      ++field;
     return fmt::format("invalid UTF-8 in {} {}", describe_file_field(field),
                        describe_position(text, *bad, framer_.line()));
   }
@@ -593,7 +602,8 @@ std::optional<std::string> CsvUsageReader::type_record(Row& row) {
         field.number = binding.default_number;
         continue;
       }
-      if (!column.optional) return fmt::format("missing value in required column `{}`", column.name);
+      if (!column.optional)
+        return fmt::format("missing value in required column `{}`", column.name);
       field.text = {};
       field.number = Decimal();
       continue;

@@ -43,8 +43,8 @@ class CsvRecordFramer {
   };
   enum class QuoteProblem : std::uint8_t {
     none,
-    stray_quote,        // a '"' inside an unquoted field
-    text_after_quote,   // "abc"def
+    stray_quote,       // a '"' inside an unquoted field
+    text_after_quote,  // "abc"def
   };
 
   CsvRecordFramer(std::istream& in, CsvReaderOptions options);
@@ -133,9 +133,9 @@ class CsvUsageReader {
   CsvUsageReader(UsageSchema&& schema, std::istream& in, std::string file_name,
                  CsvReaderOptions options = {}) = delete;
 
-  // Reads and maps the header. On error (no header, a required column
-  // missing, a duplicate column name, a malformed header) the message is
-  // "file:line: ..." and no rows are read.
+  // Reads and maps the header; call once, before next(). On error (no
+  // header, a required column missing, a duplicate column name, a malformed
+  // header) the message is "file:line: ..." and no rows are read.
   Expected<std::monostate, std::string> open();
   // The next accepted row, or false at the end of the input. Rejected
   // records go to `sink` and are skipped. Row texts stay valid until the

@@ -44,10 +44,8 @@ Column column(std::string name, ColumnType type, bool optional = false,
 UsageSchema usage_schema() {
   UsageSchema schema;
   schema.columns = {
-      column("account", ColumnType::id),
-      column("time", ColumnType::timestamp),
-      column("quantity", ColumnType::decimal),
-      column("count", ColumnType::integer, true, "1"),
+      column("account", ColumnType::id),        column("time", ColumnType::timestamp),
+      column("quantity", ColumnType::decimal),  column("count", ColumnType::integer, true, "1"),
       column("region", ColumnType::text, true),
   };
   schema.account_column = 0;
@@ -78,7 +76,8 @@ std::string describe_reject(const Reject& reject) {
   return fmt::format("{}:{}: {} [{}]", reject.file, reject.line, reject.reason, reject.text);
 }
 
-ReadResult read_all(const UsageSchema& schema, const std::string& content, CsvReaderOptions options = {}) {
+ReadResult read_all(const UsageSchema& schema, const std::string& content,
+                    CsvReaderOptions options = {}) {
   std::istringstream in(content);
   CsvUsageReader reader(schema, in, "usage.csv", options);
   auto opened = reader.open();
@@ -154,12 +153,13 @@ TEST(CsvUsageReader, DefaultsAndEmptyOptionalFields) {
 
 TEST(CsvUsageReader, DefaultsAreTypedLikeValues) {
   UsageSchema schema = usage_schema();
-  schema.columns.push_back(column("started", ColumnType::timestamp, true, "2026-01-01T00:00:00+01:00"));
+  schema.columns.push_back(
+      column("started", ColumnType::timestamp, true, "2026-01-01T00:00:00+01:00"));
   schema.columns.push_back(column("rate", ColumnType::decimal, false, "0.5"));
   const ReadResult result = read_all(schema, "account,time,quantity,rate\nA1,2026-03-01,5,\n");
-  EXPECT_EQ(result.rows, (std::vector<std::string>{
-                             "2: A1=0 2026-03-01=1772323200 5=5 1=1 =0 "
-                             "2026-01-01T00:00:00+01:00=1767222000 0.5=0.5"}));
+  EXPECT_EQ(result.rows,
+            (std::vector<std::string>{"2: A1=0 2026-03-01=1772323200 5=5 1=1 =0 "
+                                      "2026-01-01T00:00:00+01:00=1767222000 0.5=0.5"}));
 }
 
 TEST(CsvUsageReader, InvalidDefaultIsAnOpenError) {
@@ -172,11 +172,11 @@ TEST(CsvUsageReader, InvalidDefaultIsAnOpenError) {
 }
 
 TEST(CsvUsageReader, QuotedFields) {
-  const ReadResult result = read_all(usage_schema(),
-                                     kHeader +
-                                         "\"A,1\",2026-03-01,\"1.5\",2,\"say \"\"hi\"\"\"\n"
-                                         "A2,2026-03-01,3,4,\"two\nlines, \"\"quoted\"\"\n\"\n"
-                                         "A3,2026-03-01,5,6,\"\"\"\"\n");
+  const ReadResult result =
+      read_all(usage_schema(), kHeader +
+                                   "\"A,1\",2026-03-01,\"1.5\",2,\"say \"\"hi\"\"\"\n"
+                                   "A2,2026-03-01,3,4,\"two\nlines, \"\"quoted\"\"\n\"\n"
+                                   "A3,2026-03-01,5,6,\"\"\"\"\n");
   EXPECT_EQ(result.rows, (std::vector<std::string>{
                              "2: A,1=0 2026-03-01=1772323200 1.5=1.5 2=2 say \"hi\"=0",
                              "3: A2=0 2026-03-01=1772323200 3=3 4=4 two\nlines, \"quoted\"\n=0",
@@ -201,13 +201,15 @@ TEST(CsvUsageReader, CrLfLineEndings) {
 }
 
 TEST(CsvUsageReader, ByteOrderMarkIsSkipped) {
-  const ReadResult result =
-      read_all(usage_schema(), "\xEF\xBB\xBF" "account,time,quantity\nA1,2026-03-01,1\n");
+  const ReadResult result = read_all(usage_schema(),
+                                     "\xEF\xBB\xBF"
+                                     "account,time,quantity\nA1,2026-03-01,1\n");
   EXPECT_EQ(result.rows, (std::vector<std::string>{"2: A1=0 2026-03-01=1772323200 1=1 1=1 =0"}));
 }
 
 TEST(CsvUsageReader, LastLineWithoutNewline) {
-  ReadResult result = read_all(usage_schema(), "account,time,quantity\nA1,2026-03-01,1\nA2,2026-03-01,2");
+  ReadResult result =
+      read_all(usage_schema(), "account,time,quantity\nA1,2026-03-01,1\nA2,2026-03-01,2");
   EXPECT_EQ(result.rows.size(), 2u);
   EXPECT_EQ(result.rows.back(), "3: A2=0 2026-03-01=1772323200 2=2 1=1 =0");
   result = read_all(usage_schema(), "account,time,quantity\nA1,2026-03-01,\"2\"");
@@ -217,8 +219,8 @@ TEST(CsvUsageReader, LastLineWithoutNewline) {
 }
 
 TEST(CsvUsageReader, BlankLinesAreSkippedAndNotCounted) {
-  const ReadResult result =
-      read_all(usage_schema(), "\n\naccount,time,quantity\n\nA1,2026-03-01,1\n\r\n\nA2,2026-03-01,2\n\n");
+  const ReadResult result = read_all(
+      usage_schema(), "\n\naccount,time,quantity\n\nA1,2026-03-01,1\n\r\n\nA2,2026-03-01,2\n\n");
   EXPECT_EQ(result.rows, (std::vector<std::string>{
                              "5: A1=0 2026-03-01=1772323200 1=1 1=1 =0",
                              "8: A2=0 2026-03-01=1772323200 2=2 1=1 =0",
@@ -239,9 +241,10 @@ TEST(CsvUsageReader, RejectsBadNumbers) {
   EXPECT_EQ(single_reject("A2,2026-03-01,1e5,2,eu\n"),
             fmt::format("usage.csv:3: bad number in column `quantity`: {} [A2,2026-03-01,1e5,2,eu]",
                         describe(DecimalError::exponent)));
-  EXPECT_EQ(single_reject("A2,2026-03-01,\"1,000\",2,eu\n"),
-            fmt::format("usage.csv:3: bad number in column `quantity`: {} [A2,2026-03-01,\"1,000\",2,eu]",
-                        describe(DecimalError::thousands_separator)));
+  EXPECT_EQ(
+      single_reject("A2,2026-03-01,\"1,000\",2,eu\n"),
+      fmt::format("usage.csv:3: bad number in column `quantity`: {} [A2,2026-03-01,\"1,000\",2,eu]",
+                  describe(DecimalError::thousands_separator)));
   EXPECT_EQ(single_reject("A2,2026-03-01,1,two,eu\n"),
             fmt::format("usage.csv:3: bad number in column `count`: {} [A2,2026-03-01,1,two,eu]",
                         describe(DecimalError::bad_character)));
@@ -319,9 +322,10 @@ TEST(CsvUsageReader, RejectsOverlongLinesAndCarriesOn) {
                          }));
   ASSERT_EQ(result.rejects.size(), 2u);
   // Over-budget records keep only their first bytes (here the budget's 40).
-  EXPECT_EQ(result.rejects[0], "usage.csv:3: line longer than 40 bytes [" + long_line.substr(0, 40) + "]");
-  EXPECT_EQ(result.rejects[1],
-            "usage.csv:4: line longer than 40 bytes [A3,2026-03-01,1,2,\"" + std::string(21, 'y') + "]");
+  EXPECT_EQ(result.rejects[0],
+            "usage.csv:3: line longer than 40 bytes [" + long_line.substr(0, 40) + "]");
+  EXPECT_EQ(result.rejects[1], "usage.csv:4: line longer than 40 bytes [A3,2026-03-01,1,2,\"" +
+                                   std::string(21, 'y') + "]");
 }
 
 TEST(CsvUsageReader, LineBudgetCountsContentNotTheLineEnding) {
@@ -330,18 +334,21 @@ TEST(CsvUsageReader, LineBudgetCountsContentNotTheLineEnding) {
   options.max_record_bytes = line.size();
   for (std::size_t block_size : {1, 7, 1 << 20}) {
     options.block_size = block_size;
-    EXPECT_EQ(read_all(usage_schema(), kHeader + line + "\r\n" + line + "\n" + line + "\r", options).rows.size(),
+    EXPECT_EQ(read_all(usage_schema(), kHeader + line + "\r\n" + line + "\n" + line + "\r", options)
+                  .rows.size(),
               3u);
   }
   options.max_record_bytes = line.size() - 1;
-  EXPECT_EQ(read_all(usage_schema(), kHeader + line + "\r\n", options).rejects,
-            (std::vector<std::string>{fmt::format("usage.csv:2: line longer than {} bytes [{}]", line.size() - 1,
-                                                  line.substr(0, line.size() - 1))}));
+  EXPECT_EQ(
+      read_all(usage_schema(), kHeader + line + "\r\n", options).rejects,
+      (std::vector<std::string>{fmt::format("usage.csv:2: line longer than {} bytes [{}]",
+                                            line.size() - 1, line.substr(0, line.size() - 1))}));
 }
 
 TEST(CsvUsageReader, DefaultLineBudgetIsOneMebibyte) {
   const std::string long_line = "A2,2026-03-01,1,2," + std::string(std::size_t{1} << 20, 'x');
-  const ReadResult result = read_all(usage_schema(), kHeader + long_line + "\nA3,2026-03-01,1,2,eu\n");
+  const ReadResult result =
+      read_all(usage_schema(), kHeader + long_line + "\nA3,2026-03-01,1,2,eu\n");
   ASSERT_EQ(result.rejects.size(), 1u);
   EXPECT_EQ(result.rejects[0].substr(0, 51), "usage.csv:2: line longer than 1048576 bytes [A2,202");
   EXPECT_EQ(result.rows.size(), 1u);
@@ -349,7 +356,8 @@ TEST(CsvUsageReader, DefaultLineBudgetIsOneMebibyte) {
 
 TEST(CsvUsageReader, HeaderErrors) {
   const UsageSchema schema = usage_schema();
-  EXPECT_EQ(open_error(schema, ""), "usage.csv:1: the file is empty; expected a header line naming the columns");
+  EXPECT_EQ(open_error(schema, ""),
+            "usage.csv:1: the file is empty; expected a header line naming the columns");
   EXPECT_EQ(open_error(schema, "\xEF\xBB\xBF\n\n"),
             "usage.csv:1: the file is empty; expected a header line naming the columns");
   EXPECT_EQ(open_error(schema, "account,time,count\nA1,2026-03-01,1\n"),
@@ -361,20 +369,23 @@ TEST(CsvUsageReader, HeaderErrors) {
             "usage.csv:2: duplicate column `account` (fields 1 and 4)");
   EXPECT_EQ(open_error(schema, "account,time,quantity,n\xE9\n"),
             "usage.csv:1: invalid UTF-8 in the header at byte column 24");
-  EXPECT_EQ(open_error(schema, "account,time,\"quantity\n"), "usage.csv:1: unterminated quoted field in the header");
+  EXPECT_EQ(open_error(schema, "account,time,\"quantity\n"),
+            "usage.csv:1: unterminated quoted field in the header");
   EXPECT_EQ(open_error(schema, "account,ti\"me,quantity\n"),
             "usage.csv:1: stray quote in header field 2; quote the whole field");
 }
 
 TEST(CsvUsageReader, QuotedHeaderNames) {
-  const ReadResult result = read_all(usage_schema(), "\"account\",\"time\",\"quantity\",\"a \"\"b\"\"\"\nA1,2026-03-01,1,x\n");
+  const ReadResult result = read_all(
+      usage_schema(), "\"account\",\"time\",\"quantity\",\"a \"\"b\"\"\"\nA1,2026-03-01,1,x\n");
   EXPECT_EQ(result.rows.size(), 1u);
 }
 
 // A file exercising every framing feature and reject, read whole and with
 // tiny blocks: the results must not depend on where blocks split it.
 const std::string kKitchenSink =
-    "\xEF\xBB\xBF" "region,quantity,account,time,notes\r\n"
+    "\xEF\xBB\xBF"
+    "region,quantity,account,time,notes\r\n"
     "eu,1.5,A1,2026-03-01T10:00:00Z,plain\r\n"
     "\r\n"
     "\"us, east\",2,A2,2026-03-01T10:00:00.25Z,\"say \"\"hi\"\"\"\n"
@@ -387,7 +398,8 @@ const std::string kKitchenSink =
     "eu,2,A8,2026-03-01,caf\xE9\n"
     "eu,2,A9,2026-03-01,a\"b\n"
     "eu,2,A10,2026-03-01,\"a\"b\n"
-    "eu,2,A11,2026-03-01,\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+    "eu,2,A11,2026-03-01,"
+    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
     "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\"\n"
     ",4,A12,2026-03-01,\n"
     "\n"
@@ -397,8 +409,8 @@ std::string serialise(const ReadResult& result) {
   std::string out;
   for (const auto& row : result.rows) out += row + "\n";
   for (const auto& reject : result.rejects) out += reject + "\n";
-  out += fmt::format("read {} accepted {} rejected {}\n", result.counts.read, result.counts.accepted,
-                     result.counts.rejected);
+  out += fmt::format("read {} accepted {} rejected {}\n", result.counts.read,
+                     result.counts.accepted, result.counts.rejected);
   return out;
 }
 
@@ -416,33 +428,38 @@ TEST(CsvUsageReader, KitchenSink) {
                          }));
   const std::vector<std::string> reasons = [&] {
     std::vector<std::string> prefixes;
-    for (const auto& reject : result.rejects) prefixes.push_back(reject.substr(0, reject.find(" [")));
+    for (const auto& reject : result.rejects)
+      prefixes.push_back(reject.substr(0, reject.find(" [")));
     return prefixes;
   }();
-  EXPECT_EQ(reasons, (std::vector<std::string>{
-                         fmt::format("usage.csv:8: bad number in column `quantity`: {}",
-                                     describe(DecimalError::exponent)),
-                         "usage.csv:9: bad timestamp in column `time`: day 29 does not exist in February 2026",
-                         "usage.csv:10: missing value in required column `account`",
-                         "usage.csv:11: expected 5 fields, found 3",
-                         "usage.csv:13: invalid UTF-8 in column `notes` at byte column 23",
-                         "usage.csv:14: stray quote in column `notes`; a field containing quotes must be "
-                         "quoted whole",
-                         "usage.csv:15: text after the closing quote in column `notes`",
-                         "usage.csv:16: line longer than 64 bytes",
-                     }));
+  EXPECT_EQ(
+      reasons,
+      (std::vector<std::string>{
+          fmt::format("usage.csv:8: bad number in column `quantity`: {}",
+                      describe(DecimalError::exponent)),
+          "usage.csv:9: bad timestamp in column `time`: day 29 does not exist in February 2026",
+          "usage.csv:10: missing value in required column `account`",
+          "usage.csv:11: expected 5 fields, found 3",
+          "usage.csv:13: invalid UTF-8 in column `notes` at byte column 23",
+          "usage.csv:14: stray quote in column `notes`; a field containing quotes must be "
+          "quoted whole",
+          "usage.csv:15: text after the closing quote in column `notes`",
+          "usage.csv:16: line longer than 64 bytes",
+      }));
   EXPECT_EQ(result.counts.read, 14u);
 }
 
 TEST(CsvUsageReader, BlockBoundariesDoNotChangeResults) {
-  const std::string unterminated = kHeader + "A1,2026-03-01,1,2,eu\r\nA2,2026-03-01,1,2,\"eu\r\nA3,\r\n";
+  const std::string unterminated =
+      kHeader + "A1,2026-03-01,1,2,eu\r\nA2,2026-03-01,1,2,\"eu\r\nA3,\r\n";
   for (const std::string* input : {&kKitchenSink, &unterminated}) {
     CsvReaderOptions options;
     options.max_record_bytes = 64;
     const std::string whole = serialise(read_all(usage_schema(), *input, options));
     for (std::size_t block_size = 1; block_size <= 17; ++block_size) {
       options.block_size = block_size;
-      EXPECT_EQ(serialise(read_all(usage_schema(), *input, options)), whole) << "block size " << block_size;
+      EXPECT_EQ(serialise(read_all(usage_schema(), *input, options)), whole)
+          << "block size " << block_size;
     }
   }
 }
@@ -451,12 +468,15 @@ TEST(CsvUsageReader, RandomInputsReadTheSameInAnyBlockSize) {
   UsageSchema schema;
   schema.columns = {column("account", ColumnType::id), column("note", ColumnType::text, true),
                     column("quantity", ColumnType::decimal, true, "0")};
-  const std::string alphabet[] = {"a", "1", ".", ",", ",", "\"", "\"", "\n", "\r", " ", "\xC3\xA9", "\xFF"};
+  const std::string alphabet[] = {"a",  "1",  ".",  ",", ",",        "\"",
+                                  "\"", "\n", "\r", " ", "\xC3\xA9", "\xFF"};
   std::mt19937 random(20260301);
   std::uniform_int_distribution<std::size_t> length(0, 60);
   std::uniform_int_distribution<std::size_t> pick(0, std::size(alphabet) - 1);
   for (int round = 0; round < 300; ++round) {
-    std::string input = round % 2 == 0 ? "account,note,quantity\n" : "\xEF\xBB\xBF" "note,account\r\n";
+    std::string input = round % 2 == 0 ? "account,note,quantity\n"
+                                       : "\xEF\xBB\xBF"
+                                         "note,account\r\n";
     for (std::size_t n = length(random); n > 0; --n) input += alphabet[pick(random)];
     CsvReaderOptions options;
     options.max_record_bytes = 24;
@@ -502,7 +522,8 @@ TEST(CsvUsageReader, ReadFailureIsReportedAndTheCutRecordDropped) {
   EXPECT_EQ(row.line, 2u);
   EXPECT_FALSE(reader.next(row, sink));
   EXPECT_EQ(reader.counts().read, 1u);
-  EXPECT_EQ(reader.input_error(), "usage.csv:3: reading the file failed; the rest of it was not read");
+  EXPECT_EQ(reader.input_error(),
+            "usage.csv:3: reading the file failed; the rest of it was not read");
 }
 
 TEST(CsvUsageReader, StreamWithExceptionsEnabled) {
@@ -525,8 +546,8 @@ TEST(CsvUsageReader, RowsNeedNoAllocationOnceWarmedUp) {
   std::string input = "account,time,quantity,count,region\n";
   // Five-digit quantities throughout, so the warm-up sees the longest records.
   for (int i = 10000; i < 30000; ++i)
-    input += fmt::format("A{},2026-03-01T10:00:{:02}.5+01:00,{}.25,{},\"r \"\"{}\"\", x\"\n", i % 97, i % 60,
-                         i, i % 7, i % 13);
+    input += fmt::format("A{},2026-03-01T10:00:{:02}.5+01:00,{}.25,{},\"r \"\"{}\"\", x\"\n",
+                         i % 97, i % 60, i, i % 7, i % 13);
   std::istringstream in(input);
   CsvReaderOptions options;
   options.block_size = 4096;

@@ -24,11 +24,13 @@ WideCivilDate wide_civil_from_days(std::int64_t days) noexcept {
   const auto day_of_era = static_cast<unsigned>(z - era * 146097);  // [0, 146096]
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
   const unsigned day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
   const unsigned month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-  const std::int64_t year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+  const std::int64_t year =
+      static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
   return {year, month, day};
 }
 
@@ -37,7 +39,8 @@ constexpr std::array<std::string_view, 12> kMonthNames = {
     "July",    "August",   "September", "October", "November", "December"};
 
 // Reads exactly `width` ASCII digits starting at `pos`.
-bool read_digits(std::string_view text, std::size_t pos, std::size_t width, unsigned& value) noexcept {
+bool read_digits(std::string_view text, std::size_t pos, std::size_t width,
+                 unsigned& value) noexcept {
   if (pos + width > text.size()) return false;
   unsigned result = 0;
   for (std::size_t i = pos; i < pos + width; ++i) {
@@ -64,7 +67,7 @@ unsigned days_in_month(int year, unsigned month) noexcept {
 std::int64_t days_from_civil(CivilDate date) noexcept {
   const std::int64_t year = static_cast<std::int64_t>(date.y) - (date.m <= 2 ? 1 : 0);
   const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const auto year_of_era = static_cast<unsigned>(year - era * 400);  // [0, 399]
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);     // [0, 399]
   const unsigned shifted_month = date.m > 2 ? date.m - 3 : date.m + 9;  // March = 0
   const unsigned day_of_year = (153 * shifted_month + 2) / 5 + date.d - 1;
   const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
@@ -104,7 +107,8 @@ Expected<Decimal, std::string> parse_timestamp(std::string_view text) {
   if (hour > 23) return fail(fmt::format("hour {} is out of range 0-23", hour));
   if (minute > 59) return fail(fmt::format("minute {} is out of range 0-59", minute));
   if (second > 59)
-    return fail(fmt::format("second {} is out of range 0-59 (leap seconds are not accepted)", second));
+    return fail(
+        fmt::format("second {} is out of range 0-59 (leap seconds are not accepted)", second));
 
   std::size_t pos = 19;
   std::string_view fraction;
@@ -128,10 +132,11 @@ Expected<Decimal, std::string> parse_timestamp(std::string_view text) {
     ++pos;
   } else if (zone == '+' || zone == '-') {
     unsigned offset_hour = 0, offset_minute = 0;
-    if (!read_digits(text, pos + 1, 2, offset_hour) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !read_digits(text, pos + 4, 2, offset_minute))
+    if (!read_digits(text, pos + 1, 2, offset_hour) || pos + 3 >= text.size() ||
+        text[pos + 3] != ':' || !read_digits(text, pos + 4, 2, offset_minute))
       return fail("expected a UTC offset of the form +HH:MM or -HH:MM");
-    if (offset_hour > 23) return fail(fmt::format("offset hour {} is out of range 0-23", offset_hour));
+    if (offset_hour > 23)
+      return fail(fmt::format("offset hour {} is out of range 0-23", offset_hour));
     if (offset_minute > 59)
       return fail(fmt::format("offset minute {} is out of range 0-59", offset_minute));
     offset_seconds = static_cast<std::int64_t>(offset_hour * 3600 + offset_minute * 60);
@@ -160,8 +165,8 @@ std::string format_utc(std::int64_t epoch_seconds) {
   const WideCivilDate date = wide_civil_from_days(day);
   const std::string year =
       date.y < 0 ? fmt::format("-{:04}", -date.y) : fmt::format("{:04}", date.y);
-  return fmt::format("{}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, date.m, date.d, second_of_day / 3600,
-                     second_of_day / 60 % 60, second_of_day % 60);
+  return fmt::format("{}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, date.m, date.d,
+                     second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
 }
 
 }  // namespace tariff::usage

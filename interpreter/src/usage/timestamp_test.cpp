@@ -82,18 +82,22 @@ TEST(Timestamp, RangesAreChecked) {
 
 TEST(Timestamp, MalformedTextIsRefusedWithAReason) {
   EXPECT_EQ(refusal(""), "the timestamp is empty");
-  const std::string bad_date = "expected a date YYYY-MM-DD at the start, as in 2026-03-01T10:00:00Z";
+  const std::string bad_date =
+      "expected a date YYYY-MM-DD at the start, as in 2026-03-01T10:00:00Z";
   EXPECT_EQ(refusal("2026/03/01"), bad_date);
   EXPECT_EQ(refusal("26-03-01"), bad_date);
   EXPECT_EQ(refusal("2026-3-1"), bad_date);
   EXPECT_EQ(refusal("1772359200"), bad_date);
-  EXPECT_EQ(refusal("2026-03-01X10:00:00Z"), "expected 'T' or a space between the date and the time");
+  EXPECT_EQ(refusal("2026-03-01X10:00:00Z"),
+            "expected 'T' or a space between the date and the time");
   EXPECT_EQ(refusal("2026-03-01T10:00Z"), "expected a time HH:MM:SS after the date");
   EXPECT_EQ(refusal("2026-03-01T"), "expected a time HH:MM:SS after the date");
   EXPECT_EQ(refusal("2026-03-01T10:00:00"),
             "missing UTC offset: end the timestamp with Z or an offset such as +01:00");
-  EXPECT_EQ(refusal("2026-03-01T10:00:00+0100"), "expected a UTC offset of the form +HH:MM or -HH:MM");
-  EXPECT_EQ(refusal("2026-03-01T10:00:00+01"), "expected a UTC offset of the form +HH:MM or -HH:MM");
+  EXPECT_EQ(refusal("2026-03-01T10:00:00+0100"),
+            "expected a UTC offset of the form +HH:MM or -HH:MM");
+  EXPECT_EQ(refusal("2026-03-01T10:00:00+01"),
+            "expected a UTC offset of the form +HH:MM or -HH:MM");
   EXPECT_EQ(refusal("2026-03-01T10:00:00 UTC"),
             "expected Z or a UTC offset such as +01:00 after the time");
   EXPECT_EQ(refusal("2026-03-01T10:00:00Zjunk"), "unexpected text after the UTC offset");

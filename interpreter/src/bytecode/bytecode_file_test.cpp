@@ -1,0 +1,387 @@
+// The bytecode file: round trips that rate identically, and every corrupted,
+// truncated or forged file refused with a reason (or, where the bytes still
+// make a valid program, run without harm) — never a crash.
+#include "bytecode/bytecode_file.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "bytecode/program.h"
+#include "tariff/tariff.h"
+
+namespace tariff {
+namespace {
+
+constexpr const char* kScheme = TARIFF_EXAMPLES "/quickstart/scheme.tariff";
+constexpr const char* kUsage = TARIFF_EXAMPLES "/quickstart/usage.csv";
+constexpr std::size_t kBodyOffset = 24;
+
+class IgnoreRejects final : public RejectSink {
+ public:
+  void reject(Reject) override {}
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+// The quickstart invoice as text, or the run error that stopped it.
+std::string invoice_text(std::shared_ptr<const Program> program) {
+  static const std::string usage = read_file(kUsage);
+  Rater rater(std::move(program));
+  std::istringstream in(usage);
+  IgnoreRejects rejects;
+  if (auto added = rater.add_csv(in, "usage.csv", rejects); !added) return "run error: " + added.error().message;
+  auto invoice = rater.finish();
+  if (!invoice) return "run error: " + invoice.error().message;
+  return format_text(*invoice);
+}
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  for (const char c : bytes) {
+    hash ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
+    hash *= 0x100000001b3u;
+  }
+  return hash;
+}
+
+std::uint32_t get_u32(const std::string& bytes, std::size_t at) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 4; i-- > 0;)
+    value = (value << 8) | static_cast<unsigned char>(bytes[at + i]);
+  return value;
+}
+
+void put_u32(std::string& bytes, std::size_t at, std::uint32_t value) {
+  for (std::size_t i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+}
+
+// After editing the body, makes the checksum match again, so only the
+// structural checks and the verifier stand between the edit and the VM.
+void reseal(std::string& bytes) {
+  const std::uint64_t sum = fnv1a64(std::string_view(bytes).substr(kBodyOffset));
+  for (std::size_t i = 0; i < 8; ++i) bytes[16 + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+}
+
+// Offset of the payload of section `id` in a well-formed file.
+std::size_t payload_offset(const std::string& bytes, unsigned id) {
+  std::size_t at = kBodyOffset;
+  while (at + 5 <= bytes.size()) {
+    if (static_cast<unsigned char>(bytes[at]) == id) return at + 5;
+    at += 5 + get_u32(bytes, at + 1);
+  }
+  ADD_FAILURE() << "no section " << id;
+  return 0;
+}
+
+std::string refusal(std::string_view bytes) {
+  auto loaded = load_bytecode(bytes);
+  return loaded ? std::string("(accepted)") : loaded.error();
+}
+
+class BytecodeFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto compiled = compile_file(kScheme);
+    ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+    original = compiled.program;
+    auto written = write_bytecode(*original);
+    ASSERT_TRUE(written) << written.error();
+    bytes = std::move(*written);
+    expected_invoice = invoice_text(original);
+  }
+
+  std::shared_ptr<const Program> original;
+  std::string bytes;
+  std::string expected_invoice;
+};
+
+TEST_F(BytecodeFile, RoundTripDisassemblesAndRatesIdentically) {
+  auto loaded = load_bytecode(bytes);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(disassembly(**loaded), disassembly(*original));
+  EXPECT_EQ(invoice_text(*loaded), expected_invoice);
+  EXPECT_EQ(expected_invoice.rfind("run error", 0), std::string::npos) << expected_invoice;
+  EXPECT_EQ((*loaded)->source_name, original->source_name);
+  // Writing the loaded program gives the same bytes: nothing is lost.
+  auto rewritten = write_bytecode(**loaded);
+  ASSERT_TRUE(rewritten);
+  EXPECT_EQ(*rewritten, bytes);
+}
+
+TEST(BytecodeFileRoundTrip, KeepsEveryPartOfARicherScheme) {
+  auto compiled = compile_source("rich.tariff", R"(scheme "Rich" version "2"
+currency JPY
+rounding half_even per invoice
+usage {
+  account  id
+  time     timestamp
+  region   text optional default "eu"
+  quantity decimal
+  weight   integer optional
+}
+meter total = sum quantity where region == "eu"
+meter n     = count
+meter peak  = max quantity
+meter low   = min weight
+charge "Total" = total at 0.10 per 3
+charge "Base"  = flat 5
+charge "N"     = n at round(1.25, 1)
+charge "Peak"  = peak at -1.5
+charge "Low"   = low at max(2, 3)
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  const Program& p = *compiled.program;
+  auto written = write_bytecode(p);
+  ASSERT_TRUE(written) << written.error();
+  auto loaded = load_bytecode(*written);
+  ASSERT_TRUE(loaded) << loaded.error();
+  const Program& q = **loaded;
+  EXPECT_EQ(disassembly(q), disassembly(p));
+  EXPECT_EQ(q.rounding_stage, RoundingStage::invoice);
+  EXPECT_EQ(q.rounding, RoundingMode::half_even);
+  EXPECT_EQ(q.minor_digits, 0);
+  ASSERT_EQ(q.usage.columns.size(), p.usage.columns.size());
+  for (std::size_t i = 0; i < p.usage.columns.size(); ++i) {
+    EXPECT_EQ(q.usage.columns[i].name, p.usage.columns[i].name);
+    EXPECT_EQ(q.usage.columns[i].type, p.usage.columns[i].type);
+    EXPECT_EQ(q.usage.columns[i].optional, p.usage.columns[i].optional);
+    EXPECT_EQ(q.usage.columns[i].default_text, p.usage.columns[i].default_text);
+  }
+  EXPECT_EQ(q.usage.account_column, p.usage.account_column);
+  EXPECT_EQ(q.usage.time_column, p.usage.time_column);
+  ASSERT_EQ(q.constants.size(), p.constants.size());
+  for (std::size_t i = 0; i < p.constants.size(); ++i)
+    EXPECT_TRUE(same_representation(q.constants[i], p.constants[i])) << "constant " << i;
+  for (std::size_t pc = 0; pc < p.record.locations.size(); ++pc)
+    EXPECT_EQ(q.record.locations[pc].column, p.record.locations[pc].column);
+}
+
+TEST_F(BytecodeFile, EveryFlippedByteIsRefused) {
+  for (const unsigned mask : {0xFFu, 0x01u}) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      std::string copy = bytes;
+      copy[i] = static_cast<char>(static_cast<unsigned char>(copy[i]) ^ mask);
+      auto loaded = load_bytecode(copy);
+      if (loaded) {
+        // Only a change the checksum cannot see could get here.
+        EXPECT_EQ(invoice_text(*loaded), expected_invoice) << "byte " << i << " ^ " << mask;
+      } else {
+        EXPECT_FALSE(loaded.error().empty()) << "byte " << i;
+      }
+    }
+  }
+}
+
+TEST_F(BytecodeFile, EveryTruncationIsRefused) {
+  for (std::size_t length = 0; length < bytes.size(); ++length) {
+    auto loaded = load_bytecode(std::string_view(bytes).substr(0, length));
+    ASSERT_FALSE(loaded) << "length " << length;
+    EXPECT_FALSE(loaded.error().empty());
+  }
+}
+
+// With the checksum recomputed, each edit reaches the structural checks and
+// the verifier. Edits inside names and formulas make valid programs; the
+// rest must be refused, and nothing may crash (run this under
+// TARIFF_SANITIZE to see that nothing reads out of bounds either).
+TEST_F(BytecodeFile, ResealedEditsAreRefusedOrRunSafely) {
+  std::size_t refused = 0;
+  std::size_t tried = 0;
+  for (const unsigned mask : {0xFFu, 0x01u}) {
+    for (std::size_t i = kBodyOffset; i < bytes.size(); ++i) {
+      std::string copy = bytes;
+      copy[i] = static_cast<char>(static_cast<unsigned char>(copy[i]) ^ mask);
+      reseal(copy);
+      ++tried;
+      auto loaded = load_bytecode(copy);
+      if (!loaded) {
+        EXPECT_FALSE(loaded.error().empty());
+        ++refused;
+        continue;
+      }
+      EXPECT_FALSE(disassembly(**loaded).empty());
+      EXPECT_FALSE(invoice_text(*loaded).empty());
+    }
+  }
+  EXPECT_GT(refused * 2, tried) << refused << " of " << tried << " edits refused";
+}
+
+TEST_F(BytecodeFile, AnotherFormatVersionIsRefusedNamingBoth) {
+  put_u32(bytes, 8, 7);
+  EXPECT_EQ(refusal(bytes), "format version 7, this tariff reads version 1");
+}
+
+TEST_F(BytecodeFile, BadMagicIsRefused) {
+  bytes[7] = 'X';
+  EXPECT_EQ(refusal(bytes), "not a Tariff bytecode file (bad magic)");
+  EXPECT_EQ(refusal(read_file(kScheme)), "not a Tariff bytecode file (bad magic)");
+  EXPECT_EQ(refusal(""), "not a Tariff bytecode file (bad magic)");
+  EXPECT_EQ(refusal("TARIFF"), "truncated in the file header (6 of 24 bytes)");
+}
+
+TEST_F(BytecodeFile, TrailingBytesAreRefused) {
+  EXPECT_EQ(refusal(bytes + "x"),
+            "1 trailing bytes after the " + std::to_string(bytes.size() - kBodyOffset) + "-byte body");
+}
+
+TEST_F(BytecodeFile, CorruptionIsCaughtByTheChecksum) {
+  bytes[bytes.size() - 1] ^= 0x10;
+  EXPECT_EQ(refusal(bytes), "checksum mismatch: the file is corrupt");
+}
+
+// Forged files (checksum recomputed): each structural check names the fault.
+TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
+  auto forged = [&](auto edit) {
+    std::string copy = bytes;
+    edit(copy);
+    reseal(copy);
+    return refusal(copy);
+  };
+  EXPECT_EQ(forged([](std::string& b) { b[kBodyOffset] = 9; }),
+            "expected section header (id 1), found section id 9");
+  EXPECT_EQ(forged([](std::string& b) { b.pop_back(); put_u32(b, 12, get_u32(b, 12) - 1); }),
+            "truncated in section period");
+  EXPECT_EQ(forged([](std::string& b) {
+              b += '\0';
+              put_u32(b, 12, get_u32(b, 12) + 1);
+            }),
+            "1 unexpected bytes after the last section");
+  EXPECT_EQ(forged([](std::string& b) {
+              // The header's length claims one more byte: the usage
+              // section's id, which the header's contents do not use.
+              put_u32(b, kBodyOffset + 1, get_u32(b, kBodyOffset + 1) + 1);
+            }).rfind("section header is ", 0),
+            0u);
+  EXPECT_EQ(forged([](std::string& b) { put_u32(b, payload_offset(b, 3), 0xFFFFFFFFu); })
+                .rfind("truncated in section constants: 4294967295 entries announced", 0),
+            0u);
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 3) + 4 + 16] = 40; }),
+            "constant 0: scale 40 out of range");
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 3) + 4 + 16] = static_cast<char>(0xFF); }),
+            "constant 0: scale -1 out of range");
+  EXPECT_EQ(forged([](std::string& b) {
+              const std::size_t at = payload_offset(b, 3) + 4;
+              for (std::size_t i = 0; i < 15; ++i) b[at + i] = static_cast<char>(0xFF);
+              b[at + 15] = 0x7F;  // 2^127 - 1: far beyond 38 digits
+            }),
+            "constant 0: more than 38 significant digits");
+  // The usage section starts with column 0, `account`: u32 count, u32
+  // name length, 7 bytes of name, then its type.
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) + 4 + 4 + 7] = 9; }),
+            "column 0: type 9 out of range");
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) + 4 + 4 + 7 + 1] = 2; }),
+            "column 0: optional flag 2 is not 0 or 1");
+  // Meter 0 is `messages`: u32 count, u32 name length, 8 bytes, its kind.
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4 + 8] = 4; }),
+            "meter 0: kind 4 out of range");
+  // The record chunk: u16 registers, u32 count, then instruction 0.
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 7) + 6] = static_cast<char>(200); }),
+            "record chunk, instruction 0: unknown opcode 200");
+  EXPECT_EQ(forged([](std::string& b) {
+              const std::size_t at = payload_offset(b, 7);
+              b[at] = 0;  // no registers: every register operand is out of range
+              b[at + 1] = 0;
+            }).rfind("the record program failed verification: instruction 0: ", 0),
+            0u);
+  // The header ends with minor digits, rounding mode and stage, just
+  // before the usage section's id and length.
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) - 5 - 3] = 3; }),
+            "the program failed verification: currency USD has 2 minor digits, the program says 3");
+}
+
+TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {
+  const std::size_t usage_section = payload_offset(bytes, 2) - 5;
+  auto forged = [&](std::size_t at, char value) {
+    std::string copy = bytes;
+    copy[at] = value;
+    reseal(copy);
+    return refusal(copy);
+  };
+  EXPECT_EQ(forged(usage_section - 2, 7), "rounding mode 7 out of range");
+  EXPECT_EQ(forged(usage_section - 1, 2), "rounding stage 2 out of range");
+}
+
+// Format version 1 numbers opcodes by their order in opcodes.def. If this
+// fails, an opcode was inserted or reordered: append instead, or bump
+// kBytecodeVersion.
+TEST(BytecodeFormat, OpcodeNumbersArePinned) {
+  const char* const version1[] = {"LOADK", "MOVE",  "LOADF", "EQFS", "EQFF",   "ADD",  "SUB",
+                                  "MUL",   "DIV",   "ROUND", "NEG",  "MIN",    "MAX",  "EQ",
+                                  "NE",    "LT",    "LE",    "NOT",  "JMP",    "JMPF", "JMPT",
+                                  "MSUM",  "MCOUNT", "MMAX", "MMIN", "LOADM",  "LINE"};
+  ASSERT_GE(kOpcodeCount, std::size(version1));
+  for (std::size_t i = 0; i < std::size(version1); ++i) EXPECT_EQ(kOpcodeInfo[i].name, version1[i]);
+}
+
+class ProgramFiles : public BytecodeFile {
+ protected:
+  std::string path(const std::string& name) const { return ::testing::TempDir() + "bytecode_file_test_" + name; }
+};
+
+TEST_F(ProgramFiles, SaveAndLoadThroughTheApi) {
+  auto saved = save_program(*original);
+  ASSERT_TRUE(saved) << saved.error();
+  EXPECT_EQ(*saved, bytes);
+  write_file(path("a.tfc"), *saved);
+  auto loaded = load_program_file(path("a.tfc"));
+  ASSERT_TRUE(loaded.program) << loaded.diagnostics.render_all();
+  EXPECT_FALSE(loaded.refused);
+  EXPECT_EQ(invoice_text(loaded.program), expected_invoice);
+  std::remove(path("a.tfc").c_str());
+}
+
+TEST_F(ProgramFiles, SchemeOrProgramIsChosenByContent) {
+  write_file(path("renamed.bin"), bytes);
+  auto renamed = load_scheme_or_program(path("renamed.bin"));
+  ASSERT_TRUE(renamed.program) << renamed.diagnostics.render_all();
+  EXPECT_EQ(invoice_text(renamed.program), expected_invoice);
+
+  auto scheme = load_scheme_or_program(kScheme);
+  ASSERT_TRUE(scheme.program) << scheme.diagnostics.render_all();
+  EXPECT_EQ(disassembly(*scheme.program), disassembly(*original));
+
+  write_file(path("scheme.tfc"), read_file(kScheme));
+  auto mislabelled = load_scheme_or_program(path("scheme.tfc"));
+  EXPECT_FALSE(mislabelled.program);
+  EXPECT_TRUE(mislabelled.refused);
+  ASSERT_EQ(mislabelled.diagnostics.items.size(), 1u);
+  EXPECT_EQ(mislabelled.diagnostics.items[0].message,
+            path("scheme.tfc") + ": refused: not a Tariff bytecode file (bad magic)");
+
+  std::string corrupt = bytes;
+  corrupt[kBodyOffset] ^= 1;
+  write_file(path("corrupt.tfc"), corrupt);
+  auto refused = load_program_file(path("corrupt.tfc"));
+  EXPECT_FALSE(refused.program);
+  EXPECT_TRUE(refused.refused);
+  ASSERT_EQ(refused.diagnostics.items.size(), 1u);
+  EXPECT_EQ(refused.diagnostics.items[0].message,
+            path("corrupt.tfc") + ": refused: checksum mismatch: the file is corrupt");
+
+  // compile_file still reads only schemes.
+  auto not_a_scheme = compile_file(path("renamed.bin"));
+  EXPECT_FALSE(not_a_scheme.program);
+  EXPECT_FALSE(not_a_scheme.refused);
+
+  auto missing = load_scheme_or_program(path("missing.tfc"));
+  EXPECT_FALSE(missing.program);
+  EXPECT_FALSE(missing.refused);
+
+  for (const char* name : {"renamed.bin", "scheme.tfc", "corrupt.tfc"}) std::remove(path(name).c_str());
+}
+
+}  // namespace
+}  // namespace tariff
