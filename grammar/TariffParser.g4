@@ -32,6 +32,25 @@ meterBody
 chargeBody
   : FLAT amount=expr                                      # flatCharge
   | meter=IDENT AT price=expr (PER unit=expr)?            # perUnitCharge
+  | model=(GRADUATED | VOLUME) meter=IDENT LBRACE tier* RBRACE  # tieredCharge
+  ;
+
+// One row of a tier table: where it ends, then its price.
+//   first 200 free | next 4_800 at 0.05 | up to 10 at 6.50 flat 20 | above at 6
+tier
+  : tierBound tierPrice
+  ;
+
+tierBound
+  : FIRST width=NUMBER                                    # firstBound
+  | NEXT width=NUMBER                                     # nextBound
+  | UP TO limit=NUMBER                                    # upToBound
+  | ABOVE                                                 # aboveBound
+  ;
+
+tierPrice
+  : FREE                                                  # freePrice
+  | (AT price=NUMBER (PER unit=NUMBER)?)? (FLAT fee=NUMBER)?  # paidPrice
   ;
 
 expr

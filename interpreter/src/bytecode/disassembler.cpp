@@ -16,6 +16,10 @@ std::string_view to_string(MeterKind kind) noexcept {
   return "?";
 }
 
+std::string_view to_string(TierModel model) noexcept {
+  return model == TierModel::graduated ? "graduated" : "volume";
+}
+
 std::string_view to_string(RoundingStage stage) noexcept {
   return stage == RoundingStage::line ? "line" : "invoice";
 }
@@ -47,6 +51,7 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::CHARGE:
       return value < p.charges.size() ? fmt::format("c{}(\"{}\")", value, p.charges[value].name)
                                       : fmt::format("c{}", value);
+    case OperandKind::TABLE: return fmt::format("t{}", value);
     case OperandKind::TARGET: return fmt::format("@{}", value);
     case OperandKind::ROUND: {
       const auto mode = rounding_mode_bits(static_cast<std::uint8_t>(value));
@@ -96,6 +101,17 @@ std::string disassemble(const Program& p) {
     out += fmt::format("  m{} = {} {}\n", i, to_string(p.meters[i].kind), p.meters[i].name);
   for (std::size_t i = 0; i < p.charges.size(); ++i)
     out += fmt::format("  c{} = \"{}\": {}\n", i, p.charges[i].name, p.charges[i].formula);
+  for (std::size_t i = 0; i < p.tier_tables.size(); ++i) {
+    const TierTable& table = p.tier_tables[i];
+    out += fmt::format("  t{} = {}", i, to_string(table.model));
+    for (const TierRow& row : table.rows) {
+      out += row.upper ? fmt::format(" | up to {}", *row.upper) : std::string(" | above");
+      out += fmt::format(" at {}", row.price);
+      if (row.per != Decimal::from_int(1)) out += fmt::format(" per {}", row.per);
+      if (!row.fee.is_zero()) out += fmt::format(" flat {}", row.fee);
+    }
+    out += "\n";
+  }
   chunk(out, p, "record", p.record);
   chunk(out, p, "period", p.period);
   return out;

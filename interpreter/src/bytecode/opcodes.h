@@ -24,7 +24,7 @@ enum class Phase : std::uint8_t { ANY, RECORD, PERIOD };
 
 enum class OperandKind : std::uint8_t {
   NONE, REG, CONST, STR, NFIELD, TFIELD, METER, SUMMETER, COUNTMETER, MAXMETER, MINMETER,
-  CHARGE, TARGET, ROUND,
+  CHARGE, TABLE, TARGET, ROUND,
 };
 
 struct OpcodeInfo {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,22 @@ enum class MeterKind : std::uint8_t { sum, count, max, min };
 struct MeterInfo {
   std::string name;
   MeterKind kind = MeterKind::sum;
+};
+
+enum class TierModel : std::uint8_t { graduated, volume };
+
+// One row of a tier table. Bounds are cumulative totals: a row covers the
+// quantity above the previous row's bound up to and including its own.
+struct TierRow {
+  std::optional<Decimal> upper;  // none: no upper bound (the last row)
+  Decimal price;                 // per `per` units
+  Decimal per = Decimal::from_int(1);
+  Decimal fee;                   // flat fee of the row
+};
+
+struct TierTable {
+  TierModel model = TierModel::graduated;
+  std::vector<TierRow> rows;
 };
 
 struct ChargeInfo {
@@ -49,6 +66,7 @@ struct Program {
   std::vector<std::string> strings;
   std::vector<MeterInfo> meters;
   std::vector<ChargeInfo> charges;
+  std::vector<TierTable> tier_tables;
 
   Chunk record;  // run once per usage row
   Chunk period;  // run once per account at period end
@@ -56,5 +74,6 @@ struct Program {
 
 std::string_view to_string(MeterKind kind) noexcept;
 std::string_view to_string(RoundingStage stage) noexcept;
+std::string_view to_string(TierModel model) noexcept;
 
 }  // namespace tariff

@@ -31,6 +31,7 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::MAXMETER: return "max meter";
     case OperandKind::MINMETER: return "min meter";
     case OperandKind::CHARGE: return "charge";
+    case OperandKind::TABLE: return "tier table";
     case OperandKind::TARGET: return "jump target";
     case OperandKind::ROUND: return "rounding";
   }
@@ -75,6 +76,9 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::MINMETER: return meter_of(MeterKind::min);
     case OperandKind::CHARGE:
       return value < p.charges.size() ? std::string() : fmt::format("charge {} does not exist", value);
+    case OperandKind::TABLE:
+      return value < p.tier_tables.size() ? std::string()
+                                          : fmt::format("tier table {} does not exist", value);
     case OperandKind::TARGET:
       if (value <= pc) return fmt::format("jump to {} does not go forward", value);
       if (value > c.code.size()) return fmt::format("jump to {} is past the end", value);
@@ -137,6 +141,23 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   for (const auto& meter : p.meters)
     if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::min))
       return fail(fmt::format("meter `{}` has an unknown aggregation", meter.name));
+  for (std::size_t t = 0; t < p.tier_tables.size(); ++t) {
+    const TierTable& table = p.tier_tables[t];
+    if (static_cast<unsigned>(table.model) > static_cast<unsigned>(TierModel::volume))
+      return fail(fmt::format("tier table {} has an unknown model", t));
+    if (table.rows.empty()) return fail(fmt::format("tier table {} has no rows", t));
+    Decimal previous;
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      const TierRow& row = table.rows[r];
+      const bool last = r + 1 == table.rows.size();
+      if (last != !row.upper)
+        return fail(fmt::format("tier table {}: only the last row is unbounded, and it must be", t));
+      if (row.upper && *row.upper <= previous)
+        return fail(fmt::format("tier table {}: row {} bound does not increase", t, r + 1));
+      if (row.per.sign() <= 0) return fail(fmt::format("tier table {}: row {} per-unit is not positive", t, r + 1));
+      if (row.upper) previous = *row.upper;
+    }
+  }
   if (auto r = verify_chunk(p, p.record, Phase::RECORD, "record"); !r) return r;
   return verify_chunk(p, p.period, Phase::PERIOD, "period");
 }

@@ -239,8 +239,25 @@ class Compiler {
     return quotient->normalized();
   }
 
+  unsigned tier_table(const ast::Charge& charge) {
+    TierTable table;
+    table.model = charge.kind == ast::ChargeKind::graduated ? TierModel::graduated : TierModel::volume;
+    for (const ast::Tier& tier : charge.tiers) {
+      TierRow row;
+      row.upper = tier.upper;
+      if (tier.price) row.price = *tier.price;
+      if (tier.unit) row.per = *tier.unit;
+      if (tier.fee) row.fee = *tier.fee;
+      table.rows.push_back(row);
+    }
+    program_->tier_tables.push_back(std::move(table));
+    return static_cast<unsigned>(program_->tier_tables.size() - 1);
+  }
+
   static std::string formula(const ast::Charge& charge) {
     if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
+    if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}", charge.meter);
+    if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}", charge.meter);
     if (charge.unit)
       return fmt::format("{} at {} per {}", charge.meter, charge.price->number, charge.unit->number);
     return fmt::format("{} at {}", charge.meter, charge.price->number);
@@ -253,7 +270,8 @@ class Compiler {
 
   void check_limits(Chunk& chunk, std::string_view name) {
     if (chunk.code.size() > kMaxOperand || chunk.registers > kMaxOperand ||
-        program_->constants.size() > kMaxOperand || program_->strings.size() > kMaxOperand)
+        program_->constants.size() > kMaxOperand || program_->strings.size() > kMaxOperand ||
+        program_->tier_tables.size() > kMaxOperand)
       error({{1, 1}, {1, 1}},
             fmt::format("the {} program exceeds the limits of one program (65,535 instructions, "
                         "registers or constants)", name),
@@ -307,6 +325,9 @@ class Compiler {
       if (charge.kind == ast::ChargeKind::flat) {
         emit(Opcode::LOADK, quantity, constant(Decimal::from_int(1)));
         expr(*charge.amount, amount);
+      } else if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume) {
+        emit(Opcode::LOADM, quantity, charge.meter_index);
+        emit(Opcode::TIERS, amount, quantity, tier_table(charge));
       } else {
         emit(Opcode::LOADM, quantity, charge.meter_index);
         if (auto unit_price = exact_unit_price(charge)) {

@@ -64,7 +64,24 @@ struct Meter {
   ExprPtr filter;    // may be null
 };
 
-enum class ChargeKind : std::uint8_t { flat, per_unit };
+enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume };
+
+// How a tier row says where it ends.
+enum class TierBound : std::uint8_t { first, next, up_to, above };
+
+struct Tier {
+  SourceRange range;
+  TierBound bound = TierBound::above;
+  Decimal limit;  // first/next: the width; up_to: the upper bound
+  bool free = false;
+  std::optional<Decimal> price;
+  std::optional<Decimal> unit;  // `per 1_000`
+  std::optional<Decimal> fee;   // flat fee of the tier
+  SourceRange price_range;
+
+  // Filled by the checker: the cumulative upper bound (none for `above`).
+  std::optional<Decimal> upper;
+};
 
 struct Charge {
   std::string name;
@@ -75,6 +92,8 @@ struct Charge {
   SourceRange meter_range;
   ExprPtr price;  // per_unit
   ExprPtr unit;   // per_unit: `per 1_000`; null means per 1
+  std::vector<Tier> tiers;  // graduated, volume
+  SourceRange tiers_range;  // the table's braces
 
   // Filled by the checker.
   std::uint32_t meter_index = 0;

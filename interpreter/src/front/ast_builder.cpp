@@ -135,8 +135,57 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     c.meter_range = range_of(unit->meter);
     c.price = expr(unit->price);
     if (unit->unit) c.unit = expr(unit->unit);
+  } else if (auto* tiered = dynamic_cast<P::TieredChargeContext*>(ctx->chargeBody())) {
+    c.kind = tiered->model->getType() == P::GRADUATED ? ast::ChargeKind::graduated
+                                                      : ast::ChargeKind::volume;
+    c.meter = tiered->meter->getText();
+    c.meter_range = range_of(tiered->meter);
+    c.tiers_range = range_of(tiered);
+    for (auto* row : tiered->tier()) c.tiers.push_back(tier(row));
   }
   return c;
+}
+
+std::optional<Decimal> AstBuilder::number(antlr4::Token* token) {
+  if (!token) return std::nullopt;
+  std::string digits;
+  for (char ch : token->getText())
+    if (ch != '_') digits += ch;
+  auto value = Decimal::parse(digits);
+  if (!value) {
+    error(range_of(token), fmt::format("this number cannot be used: {}", describe(value.error())),
+          "amounts and quantities hold at most 38 significant digits and 18 decimal places");
+    return std::nullopt;
+  }
+  return *value;
+}
+
+ast::Tier AstBuilder::tier(P::TierContext* ctx) {
+  ast::Tier t;
+  t.range = range_of(ctx);
+  auto* bound = ctx->tierBound();
+  if (auto* first = dynamic_cast<P::FirstBoundContext*>(bound)) {
+    t.bound = ast::TierBound::first;
+    t.limit = number(first->width).value_or(Decimal());
+  } else if (auto* next = dynamic_cast<P::NextBoundContext*>(bound)) {
+    t.bound = ast::TierBound::next;
+    t.limit = number(next->width).value_or(Decimal());
+  } else if (auto* up = dynamic_cast<P::UpToBoundContext*>(bound)) {
+    t.bound = ast::TierBound::up_to;
+    t.limit = number(up->limit).value_or(Decimal());
+  } else {
+    t.bound = ast::TierBound::above;
+  }
+  // An empty price (a bound and nothing after it) is reported at the row.
+  t.price_range = ctx->tierPrice()->children.empty() ? t.range : range_of(ctx->tierPrice());
+  if (dynamic_cast<P::FreePriceContext*>(ctx->tierPrice())) {
+    t.free = true;
+  } else if (auto* paid = dynamic_cast<P::PaidPriceContext*>(ctx->tierPrice())) {
+    t.price = number(paid->price);
+    t.unit = number(paid->unit);
+    t.fee = number(paid->fee);
+  }
+  return t;
 }
 
 ast::ExprPtr AstBuilder::expr(P::ExprContext* ctx) {

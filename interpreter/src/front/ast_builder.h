@@ -22,6 +22,8 @@ class AstBuilder {
   ast::Column column(grammar::TariffParser::ColumnContext* ctx);
   ast::Meter meter(grammar::TariffParser::MeterDeclContext* ctx);
   ast::Charge charge(grammar::TariffParser::ChargeDeclContext* ctx);
+  ast::Tier tier(grammar::TariffParser::TierContext* ctx);
+  std::optional<Decimal> number(antlr4::Token* token);
   ast::ExprPtr expr(grammar::TariffParser::ExprContext* ctx);
   ast::ExprPtr literal(grammar::TariffParser::LiteralContext* ctx);
   ast::Named named(antlr4::Token* token, std::string text);

@@ -188,6 +188,8 @@ class Checker {
         constant(*charge.amount, "a flat fee");
         continue;
       }
+      if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume)
+        tiers(charge);
       auto it = meter_index_.find(charge.meter);
       if (it == meter_index_.end()) {
         error(charge.meter_range, fmt::format("unknown meter `{}`", charge.meter),
@@ -196,11 +198,72 @@ class Checker {
         charge.meter_index = it->second;
         used_meters_.emplace(charge.meter);
       }
+      if (!charge.price) continue;
       constant(*charge.price, "a price");
       if (charge.unit && constant(*charge.unit, "a unit") && charge.unit->kind == ast::ExprKind::number &&
           charge.unit->number.sign() <= 0)
         error(charge.unit->range, "the unit after `per` must be greater than zero",
               "prices per 1,000 units read `at 0.99 per 1_000`");
+    }
+  }
+
+  // A tier table reads top to bottom: bounds increase, every row has a
+  // price, and the last row says what happens above the last bound.
+  void tiers(ast::Charge& charge) {
+    if (charge.tiers.empty()) {
+      error(charge.tiers_range, "the tier table is empty",
+            "write its rows, e.g. `first 200 free`, `next 4_800 at 0.05`, `above at 0.045`");
+      return;
+    }
+    Decimal previous;
+    for (std::size_t i = 0; i < charge.tiers.size(); ++i) {
+      ast::Tier& tier = charge.tiers[i];
+      const bool last = i + 1 == charge.tiers.size();
+      switch (tier.bound) {
+        case ast::TierBound::first:
+        case ast::TierBound::next: {
+          const bool is_first = tier.bound == ast::TierBound::first;
+          if (is_first && i != 0)
+            error(tier.range, "`first` starts a tier table", "use `next N` or `up to N` here");
+          if (!is_first && i == 0)
+            error(tier.range, "the first tier has no previous tier to follow",
+                  "start with `first N` or `up to N`");
+          if (tier.limit.sign() <= 0) {
+            error(tier.range, "a tier's width must be greater than zero");
+            break;
+          }
+          auto upper = add(previous, tier.limit);
+          if (!upper) {
+            error(tier.range, "this tier's bound overflows");
+            break;
+          }
+          tier.upper = *upper;
+          previous = *upper;
+          break;
+        }
+        case ast::TierBound::up_to:
+          if (tier.limit <= previous) {
+            error(tier.range,
+                  fmt::format("tier bounds must increase: {} is not above {}", tier.limit, previous),
+                  "each `up to` bound is a total quantity, larger than the one before");
+            break;
+          }
+          tier.upper = tier.limit;
+          previous = tier.limit;
+          break;
+        case ast::TierBound::above:
+          if (!last)
+            error(tier.range, "`above` must be the last tier: the tiers after it are never reached");
+          break;
+      }
+      if (!tier.free && !tier.price && !tier.fee)
+        error(tier.price_range, "this tier has no price",
+              "write `free`, `at 0.05`, `at 0.99 per 1_000`, `flat 10.00`, or a price and a fee");
+      if (tier.unit && tier.unit->sign() <= 0)
+        error(tier.price_range, "the unit after `per` must be greater than zero");
+      if (last && tier.bound != ast::TierBound::above)
+        error(tier.range, fmt::format("the table ends at {}: say what is charged above it", previous),
+              "add a last row such as `above at 0.045` or `above free`");
     }
   }
 

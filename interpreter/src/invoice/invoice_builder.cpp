@@ -33,13 +33,14 @@ Expected<std::monostate, std::string> InvoiceBuilder::add_account(
     line.quantity = emitted.quantity;
     line.exact_amount = emitted.amount;
     line.explain.push_back(fmt::format("{}: quantity {} -> {}", charge.formula,
-                                       emitted.quantity, emitted.amount));
+                                       emitted.quantity, emitted.amount.normalized()));
+    line.explain.insert(line.explain.end(), emitted.explain.begin(), emitted.explain.end());
     if (per_line) {
       auto rounded = emitted.amount.rescale(digits, program_.rounding);
       if (!rounded)
         return unexpected(fmt::format("rounding charge \"{}\": {}", charge.name, describe(rounded.error())));
       line.amount = *rounded;
-      if (line.amount != line.exact_amount || line.amount.scale() != line.exact_amount.scale())
+      if (line.amount != line.exact_amount)
         line.explain.push_back(fmt::format("rounded {} to {} decimal places: {}",
                                            to_string(program_.rounding), digits, line.amount));
     } else {

@@ -4,6 +4,8 @@
 // Operands are not checked here: verify() has proven them in range.
 #include "vm/vm.h"
 
+#include "vm/tiers.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@ struct Context {
   MeterSlot* meters = nullptr;
   const MeterSlot* period_meters = nullptr;
   std::vector<EmittedLine>* lines = nullptr;
+  std::vector<std::string> pending_explain;  // moved into the next LINE
 };
 
 Decimal boolean(bool b) { return Decimal::from_int(b ? 1 : 0); }
@@ -220,7 +223,15 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(LINE) {
       const Instruction& i = INS;
-      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c]});
+      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c], std::move(ctx.pending_explain)});
+      ctx.pending_explain.clear();
+      VM_NEXT();
+    }
+    VM_CASE(TIERS) {
+      const Instruction& i = INS;
+      TARIFF_CHECKED(R[i.a],
+                     price_through_tiers(p.tier_tables[i.c], R[i.b], p.rounding, ctx.pending_explain),
+                     "tier pricing");
       VM_NEXT();
     }
 #ifndef TARIFF_COMPUTED_GOTO

@@ -22,6 +22,7 @@ struct EmittedLine {
   std::uint16_t charge = 0;
   Decimal quantity;
   Decimal amount;  // exact, before rounding to the currency
+  std::vector<std::string> explain;  // what the instructions before LINE did
 };
 
 // Per-run scratch: registers reused across rows. Not shared between threads.

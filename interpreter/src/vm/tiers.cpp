@@ -1,0 +1,85 @@
+// Tier evaluation for the TIERS instruction.
+#include "vm/tiers.h"
+
+#include <fmt/format.h>
+
+namespace tariff {
+
+namespace {
+
+// quantity x price / per, exact whenever the division is.
+Expected<Decimal, DecimalError> cost(Decimal quantity, const TierRow& row, RoundingMode mode) {
+  auto product = multiply(quantity, row.price);
+  if (!product) return product;
+  if (row.per == Decimal::from_int(1)) return product;
+  auto divided = divide(*product, row.per, Decimal::kMaxScale, mode);
+  if (!divided) return divided;
+  return divided->normalized();
+}
+
+std::string describe_row(const TierTable& table, std::size_t index) {
+  const TierRow& row = table.rows[index];
+  const Decimal lower = index == 0 ? Decimal() : *table.rows[index - 1].upper;
+  if (!row.upper) return fmt::format("tier {} (above {})", index + 1, lower);
+  return fmt::format("tier {} ({} to {})", index + 1, lower, *row.upper);
+}
+
+std::string describe_price(const TierRow& row) {
+  if (row.per == Decimal::from_int(1)) return fmt::format("{}", row.price);
+  return fmt::format("{} per {}", row.price, row.per);
+}
+
+}  // namespace
+
+Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Decimal quantity,
+                                                    RoundingMode mode,
+                                                    std::vector<std::string>& explain) {
+  Decimal total;
+  auto accumulate = [&](Decimal amount) -> bool {
+    auto sum = add(total, amount);
+    if (!sum) return false;
+    total = *sum;
+    return true;
+  };
+  if (table.model == TierModel::volume) {
+    std::size_t index = 0;
+    while (index + 1 < table.rows.size() && table.rows[index].upper && quantity > *table.rows[index].upper)
+      ++index;
+    const TierRow& row = table.rows[index];
+    auto amount = cost(quantity, row, mode);
+    if (!amount) return amount;
+    if (!accumulate(*amount) || !accumulate(row.fee)) return unexpected(DecimalError::overflow);
+    std::string text = fmt::format("volume {}: all {} at {} = {}", describe_row(table, index), quantity,
+                                   describe_price(row), amount->normalized());
+    if (!row.fee.is_zero()) text += fmt::format(", flat fee {}", row.fee);
+    explain.push_back(std::move(text));
+    return total;
+  }
+  Decimal lower;
+  for (std::size_t index = 0; index < table.rows.size(); ++index) {
+    const TierRow& row = table.rows[index];
+    const bool entered = quantity > lower || index == 0;
+    if (!entered) break;
+    auto above_lower = subtract(quantity, lower);
+    if (!above_lower) return above_lower;
+    Decimal in_row = *above_lower;
+    if (row.upper) {
+      auto width = subtract(*row.upper, lower);
+      if (!width) return width;
+      if (in_row > *width) in_row = *width;
+    }
+    if (in_row.sign() < 0) in_row = Decimal();
+    auto amount = cost(in_row, row, mode);
+    if (!amount) return amount;
+    if (!accumulate(*amount) || !accumulate(row.fee)) return unexpected(DecimalError::overflow);
+    std::string text = fmt::format("{}: {} at {} = {}", describe_row(table, index), in_row,
+                                   describe_price(row), amount->normalized());
+    if (!row.fee.is_zero()) text += fmt::format(", flat fee {}", row.fee);
+    explain.push_back(std::move(text));
+    if (!row.upper) break;
+    lower = *row.upper;
+  }
+  return total;
+}
+
+}  // namespace tariff

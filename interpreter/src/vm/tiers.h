@@ -1,0 +1,24 @@
+// Pricing a quantity through a tier table, graduated or volume, with a
+// line of explanation per tier that contributes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bytecode/program.h"
+#include "tariff/expected.h"
+
+namespace tariff {
+
+// Graduated: each part of the quantity at its own row's price; a row's fee
+// is added once the quantity enters the row (the first row's fee also at
+// zero usage). Volume: the whole quantity at the price of the row it ends
+// in, plus that row's fee. Bounds are inclusive: a quantity equal to a
+// bound stays in the lower row; any quantity above it, even by 0.001, is
+// in the next. `mode` rounds only a price per block that does not divide
+// exactly (at 18 places).
+Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Decimal quantity,
+                                                    RoundingMode mode,
+                                                    std::vector<std::string>& explain);
+
+}  // namespace tariff
