@@ -44,30 +44,18 @@ Loaded load_or_report(const std::string& path) {
   return {std::move(result.program), status};
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // Reports rejected records on stderr (the first few) and, when asked, all
 // of them with their original text to a CSV file.
 class RejectReport final : public tariff::RejectSink {
  public:
   explicit RejectReport(std::ostream* file) : file_(file) {
-    if (file_) *file_ << "file,line,reason,record\n";
+    if (file_) *file_ << tariff::rejects_csv_header();
   }
   void reject(tariff::Reject r) override {
     if (shown_ < kShown)
       std::cerr << fmt::format("{}:{}: rejected: {}\n", r.file, r.line, r.reason);
     ++shown_;
-    if (file_)
-      *file_ << fmt::format("{},{},{},{}\n", csv_field(r.file), r.line, csv_field(r.reason),
-                            csv_field(r.text));
+    if (file_) *file_ << tariff::format_reject_csv(r);
   }
   void summary() const {
     if (shown_ > kShown)
@@ -150,7 +138,12 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
     std::cerr << invoice.error().message << '\n';
     return kDataError;
   }
-  if (format == "text") std::cout << tariff::format_text(*invoice);
+  if (format == "json")
+    std::cout << tariff::format_json(*invoice);
+  else if (format == "csv")
+    std::cout << tariff::format_csv(*invoice);
+  else
+    std::cout << tariff::format_text(*invoice);
   return kOk;
 }
 
@@ -189,7 +182,7 @@ int main(int argc, char** argv) {
                  "  example: tariff invoice pricing.tariff --usage march.csv --rejects bad.csv");
   invoice->add_option("scheme", invoice_scheme, "Scheme or bytecode (.tfc) file")->required();
   invoice->add_option("--usage", usage, "Usage CSV files (- reads standard input)")->required();
-  invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text"}));
+  invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "csv"}));
   invoice->add_option("--rejects", rejects_path, "Write rejected records to this CSV file");
 
   try {

@@ -102,7 +102,15 @@ class Rater {
   std::unique_ptr<State> state_;
 };
 
-// Invoice writers.
+// Invoice writers: text for people; JSON with amounts as decimal strings;
+// CSV with one row per line.
 std::string format_text(const Invoice& invoice);
+std::string format_json(const Invoice& invoice);
+std::string format_csv(const Invoice& invoice);
+
+// The rejects file: a header line, then one CSV row per rejected record
+// with its file, line, reason and original text.
+std::string rejects_csv_header();
+std::string format_reject_csv(const Reject& reject);
 
 }  // namespace tariff

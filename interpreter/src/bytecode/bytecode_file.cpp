@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "bytecode/verifier.h"
+#include "support/utf8.h"
 
 namespace tariff {
 
@@ -26,6 +27,9 @@ static_assert(static_cast<int>(ColumnType::id) == 0 && static_cast<int>(ColumnTy
               static_cast<int>(ColumnType::timestamp) == 4);
 static_assert(static_cast<int>(MeterKind::sum) == 0 && static_cast<int>(MeterKind::count) == 1 &&
               static_cast<int>(MeterKind::max) == 2 && static_cast<int>(MeterKind::min) == 3);
+static_assert(static_cast<int>(TierModel::graduated) == 0 && static_cast<int>(TierModel::volume) == 1);
+
+constexpr std::size_t kDecimalSize = 16 + 1;  // mantissa, scale
 
 constexpr std::size_t kFileHeaderSize = 24;  // magic, version, body size, checksum
 
@@ -46,6 +50,11 @@ T little_endian(std::string_view bytes) {
   for (std::size_t i = sizeof(T); i-- > 0;)
     value = static_cast<T>((value << 8) | static_cast<unsigned char>(bytes[i]));
   return value;
+}
+
+// "1 trailing byte", "2 trailing bytes".
+std::string count_of(std::size_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
 std::string failed_verification(const VerifyError& error) {
@@ -112,16 +121,26 @@ class Reader {
   }
   template <class T>
   bool uint(T& out) {
-    std::string_view bytes;
-    if (!take(sizeof(T), bytes)) return false;
-    out = little_endian<T>(bytes);
+    std::string_view raw;
+    if (!take(sizeof(T), raw)) return false;
+    out = little_endian<T>(raw);
     return true;
   }
-  bool str(std::string& out) {
+  // Any bytes: for the source name, a path, which need not be UTF-8.
+  bool bytes(std::string& out) {
     std::uint32_t length = 0;
-    std::string_view bytes;
-    if (!uint(length) || !take(length, bytes)) return false;
-    out.assign(bytes);
+    std::string_view raw;
+    if (!uint(length) || !take(length, raw)) return false;
+    out.assign(raw);
+    return true;
+  }
+  // Every other string comes from scheme text, which the front end only
+  // accepts as valid UTF-8; anything else is damage.
+  bool str(std::string& out) {
+    const std::size_t at = pos_ + 4;
+    if (!bytes(out)) return false;
+    if (auto bad = first_invalid_utf8(out))
+      return fail(fmt::format("invalid UTF-8 in section {} (byte {})", section_, at + *bad));
     return true;
   }
   // An entry count, refused when that many entries of at least `min_size`
@@ -168,12 +187,14 @@ void write_usage(Writer& out, const Program& p) {
   if (p.usage.time_column) out.uint(*p.usage.time_column);
 }
 
+void write_decimal(Writer& out, Decimal value) {
+  out.uint(static_cast<uint128>(value.mantissa()));  // two's complement, modulo 2^128
+  out.uint(static_cast<std::uint8_t>(value.scale()));  // 0..18
+}
+
 void write_constants(Writer& out, const Program& p) {
   out.size(p.constants.size());
-  for (const Decimal& constant : p.constants) {
-    out.uint(static_cast<uint128>(constant.mantissa()));  // two's complement, modulo 2^128
-    out.uint(static_cast<std::uint8_t>(constant.scale()));  // 0..18
-  }
+  for (const Decimal& constant : p.constants) write_decimal(out, constant);
 }
 
 void write_strings(Writer& out, const Program& p) {
@@ -194,6 +215,21 @@ void write_charges(Writer& out, const Program& p) {
   for (const ChargeInfo& charge : p.charges) {
     out.str(charge.name);
     out.str(charge.formula);
+  }
+}
+
+void write_tiers(Writer& out, const Program& p) {
+  out.size(p.tier_tables.size());
+  for (const TierTable& table : p.tier_tables) {
+    out.uint(static_cast<std::uint8_t>(table.model));
+    out.size(table.rows.size());
+    for (const TierRow& row : table.rows) {
+      out.uint(static_cast<std::uint8_t>(row.upper.has_value()));
+      if (row.upper) write_decimal(out, *row.upper);
+      write_decimal(out, row.price);
+      write_decimal(out, row.per);
+      write_decimal(out, row.fee);
+    }
   }
 }
 
@@ -219,7 +255,7 @@ void write_chunk(Writer& out, const Chunk& chunk) {
 bool read_header(Reader& in, Program& p) {
   std::uint8_t rounding = 0;
   std::uint8_t stage = 0;
-  if (!in.str(p.source_name) || !in.str(p.scheme_name) || !in.str(p.version) || !in.str(p.currency) ||
+  if (!in.bytes(p.source_name) || !in.str(p.scheme_name) || !in.str(p.version) || !in.str(p.currency) ||
       !in.uint(p.minor_digits) || !in.uint(rounding) || !in.uint(stage))
     return false;
   if (rounding >= kRoundingModeCount)
@@ -264,24 +300,30 @@ bool read_usage(Reader& in, Program& p) {
   return true;
 }
 
+// `what` names the value in a refusal ("constant 3").
+bool read_decimal(Reader& in, Decimal& out, std::string_view what) {
+  uint128 bits = 0;
+  std::uint8_t scale_byte = 0;
+  if (!in.uint(bits) || !in.uint(scale_byte)) return false;
+  const int scale = scale_byte < 128 ? scale_byte : scale_byte - 256;
+  if (scale < 0 || scale > Decimal::kMaxScale)
+    return in.fail(fmt::format("{}: scale {} out of range", what, scale));
+  // Two's complement spelled out: converting an out-of-range unsigned
+  // value to signed is implementation-defined before C++20.
+  const int128 mantissa = (bits >> 127) != 0 ? -static_cast<int128>(~bits) - 1 : static_cast<int128>(bits);
+  auto value = Decimal::from_parts(mantissa, scale);
+  // The scale is in range, so only the mantissa can be refused.
+  if (!value) return in.fail(fmt::format("{}: more than 38 significant digits", what));
+  out = *value;
+  return true;
+}
+
 bool read_constants(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 16 + 1)) return false;
-  p.constants.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    uint128 bits = 0;
-    std::uint8_t scale_byte = 0;
-    if (!in.uint(bits) || !in.uint(scale_byte)) return false;
-    const int scale = scale_byte < 128 ? scale_byte : scale_byte - 256;
-    if (scale < 0 || scale > Decimal::kMaxScale)
-      return in.fail(fmt::format("constant {}: scale {} out of range", i, scale));
-    // Two's complement spelled out: converting an out-of-range unsigned
-    // value to signed is implementation-defined before C++20.
-    const int128 mantissa = (bits >> 127) != 0 ? -static_cast<int128>(~bits) - 1 : static_cast<int128>(bits);
-    auto value = Decimal::from_parts(mantissa, scale);
-    if (!value) return in.fail(fmt::format("constant {}: {}", i, describe(value.error())));
-    p.constants.push_back(*value);
-  }
+  if (!in.count(n, kDecimalSize)) return false;
+  p.constants.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!read_decimal(in, p.constants[i], fmt::format("constant {}", i))) return false;
   return true;
 }
 
@@ -314,6 +356,36 @@ bool read_charges(Reader& in, Program& p) {
   p.charges.resize(n);
   for (ChargeInfo& charge : p.charges)
     if (!in.str(charge.name) || !in.str(charge.formula)) return false;
+  return true;
+}
+
+bool read_tiers(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 1 + 4)) return false;  // model and row count
+  p.tier_tables.resize(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    TierTable& table = p.tier_tables[t];
+    std::uint8_t model = 0;
+    std::uint32_t rows = 0;
+    if (!in.uint(model)) return false;
+    if (model > static_cast<std::uint8_t>(TierModel::volume))
+      return in.fail(fmt::format("tier table {}: model {} out of range", t, unsigned{model}));
+    table.model = static_cast<TierModel>(model);
+    if (!in.count(rows, 1 + 3 * kDecimalSize)) return false;  // has_upper, price, per, fee
+    table.rows.resize(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      TierRow& row = table.rows[r];
+      const std::string where = fmt::format("tier table {}, row {}", t, r);
+      std::uint8_t has_upper = 0;
+      if (!in.uint(has_upper)) return false;
+      if (has_upper > 1)
+        return in.fail(fmt::format("{}: has-upper flag {} is not 0 or 1", where, unsigned{has_upper}));
+      if (has_upper == 1 && !read_decimal(in, row.upper.emplace(), where + " upper bound")) return false;
+      if (!read_decimal(in, row.price, where + " price") || !read_decimal(in, row.per, where + " per") ||
+          !read_decimal(in, row.fee, where + " fee"))
+        return false;
+    }
+  }
   return true;
 }
 
@@ -350,9 +422,10 @@ constexpr SectionSpec kSections[] = {
     {4, "strings", write_strings, read_strings},
     {5, "meters", write_meters, read_meters},
     {6, "charges", write_charges, read_charges},
-    {7, "record", [](Writer& out, const Program& p) { write_chunk(out, p.record); },
+    {7, "tiers", write_tiers, read_tiers},
+    {8, "record", [](Writer& out, const Program& p) { write_chunk(out, p.record); },
      [](Reader& in, Program& p) { return read_chunk(in, p.record, "record"); }},
-    {8, "period", [](Writer& out, const Program& p) { write_chunk(out, p.period); },
+    {9, "period", [](Writer& out, const Program& p) { write_chunk(out, p.period); },
      [](Reader& in, Program& p) { return read_chunk(in, p.period, "period"); }},
 };
 
@@ -418,7 +491,8 @@ Expected<std::shared_ptr<const Program>, std::string> load_bytecode(std::string_
     return refuse(fmt::format("truncated: the header announces a body of {} bytes, {} follow", body_size,
                               body.size()));
   if (body.size() > body_size)
-    return refuse(fmt::format("{} trailing bytes after the {}-byte body", body.size() - body_size, body_size));
+    return refuse(fmt::format("{} after the {}-byte body", count_of(body.size() - body_size, "trailing byte"),
+                              body_size));
   if (fnv1a64(body) != checksum) return refuse("checksum mismatch: the file is corrupt");
 
   auto program = std::make_shared<Program>();
@@ -427,7 +501,7 @@ Expected<std::shared_ptr<const Program>, std::string> load_bytecode(std::string_
   for (const SectionSpec& spec : kSections)
     if (!read_section(in, spec, *program)) return refuse(std::move(error));
   if (in.remaining() != 0)
-    return refuse(fmt::format("{} unexpected bytes after the last section", in.remaining()));
+    return refuse(fmt::format("{} after the last section", count_of(in.remaining(), "unexpected byte")));
   if (auto verified = verify(*program); !verified) return refuse(failed_verification(verified.error()));
   return std::shared_ptr<const Program>(std::move(program));
 }

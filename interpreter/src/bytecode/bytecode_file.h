@@ -15,7 +15,7 @@
 // tampering: anyone can recompute it. Safety against a hostile file comes
 // from the loader's structural checks and from verify(), never from it.
 //
-// The body is eight sections in this fixed order, each
+// The body is nine sections in this fixed order, each
 // `u8 section id, u32 payload length, payload`:
 //
 //   id  name       payload
@@ -24,23 +24,30 @@
 //   2   usage      u32 n, n x column {str name, u8 type, u8 optional,
 //                  u8 has_default, [str default_text if has_default]},
 //                  u32 account_column, u8 has_time, [u32 time_column if has_time]
-//   3   constants  u32 n, n x {16-byte two's-complement mantissa, i8 scale}
+//   3   constants  u32 n, n x decimal
 //   4   strings    u32 n, n x str
 //   5   meters     u32 n, n x {str name, u8 kind}
 //   6   charges    u32 n, n x {str name, str formula}
-//   7   record     chunk
-//   8   period     chunk
+//   7   tiers      u32 n, n x table {u8 model, u32 rows, rows x {u8 has_upper,
+//                  [decimal upper if has_upper], decimal price, decimal per,
+//                  decimal fee}}
+//   8   record     chunk
+//   9   period     chunk
 //
-//   str    u32 length, that many bytes
-//   chunk  u16 registers, u32 n, n x instruction {u8 op, u8 d, u16 a, u16 b, u16 c},
-//          then n x location {u32 line, u32 column}
-//   flags  (optional, has_default, has_time) are 0 or 1
-//   enums  rounding mode: half_up 0, half_even 1, half_down 2, up 3, down 4,
-//          ceiling 5, floor 6; rounding stage: line 0, invoice 1;
-//          column type: id 0, text 1, decimal 2, integer 3, timestamp 4;
-//          meter kind: sum 0, count 1, max 2, min 3;
-//          opcodes: their order in opcodes.def (append new ones at the end;
-//          reordering or changing an operand's meaning needs a new version).
+//   str      u32 length, that many bytes of UTF-8 (source_name: any bytes,
+//            as it is a path)
+//   decimal  16-byte two's-complement mantissa, i8 scale (0..18)
+//   chunk    u16 registers, u32 n, n x instruction {u8 op, u8 d, u16 a,
+//            u16 b, u16 c}, then n x location {u32 line, u32 column}
+//   flags    (optional, has_default, has_time, has_upper) are 0 or 1
+//   enums    rounding mode: half_up 0, half_even 1, half_down 2, up 3,
+//            down 4, ceiling 5, floor 6; rounding stage: line 0, invoice 1;
+//            column type: id 0, text 1, decimal 2, integer 3, timestamp 4;
+//            meter kind: sum 0, count 1, max 2, min 3;
+//            tier model: graduated 0, volume 1;
+//            opcodes: their order in opcodes.def (append new ones at the
+//            end; reordering or changing an operand's meaning needs a new
+//            format version).
 //
 // The loader checks every size against the bytes that remain before it
 // allocates, refuses out-of-range enum values before converting them, and

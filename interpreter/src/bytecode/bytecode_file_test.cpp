@@ -3,11 +3,13 @@
 // make a valid program, run without harm) — never a crash.
 #include "bytecode/bytecode_file.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "bytecode/program.h"
 #include "tariff/tariff.h"
@@ -132,15 +134,24 @@ usage {
   quantity decimal
   weight   integer optional
 }
-meter total = sum quantity where region == "eu"
+meter total = sum ceil(quantity / 60) where region == "eu" and quantity > 0
 meter n     = count
-meter peak  = max quantity
-meter low   = min weight
+meter peak  = max max(quantity, 0)
+meter low   = min round(weight / 7, 2)
 charge "Total" = total at 0.10 per 3
 charge "Base"  = flat 5
-charge "N"     = n at round(1.25, 1)
-charge "Peak"  = peak at -1.5
-charge "Low"   = low at max(2, 3)
+charge "N"     = n at 2
+charge "Peak"  = peak at 1.5
+charge "Low"   = low at 3
+charge "Steps" = graduated total {
+  first 10  free
+  next  90  at 0.50 per 10
+  above     at 0.25 flat 3
+}
+charge "Bulk"  = volume peak {
+  up to 5.5 at 2 flat 1
+  above     at 1
+}
 )");
   ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
   const Program& p = *compiled.program;
@@ -167,6 +178,29 @@ charge "Low"   = low at max(2, 3)
     EXPECT_TRUE(same_representation(q.constants[i], p.constants[i])) << "constant " << i;
   for (std::size_t pc = 0; pc < p.record.locations.size(); ++pc)
     EXPECT_EQ(q.record.locations[pc].column, p.record.locations[pc].column);
+  ASSERT_EQ(q.tier_tables.size(), 2u);
+  EXPECT_EQ(q.tier_tables[1].model, TierModel::volume);
+  ASSERT_EQ(q.tier_tables[0].rows.size(), 3u);
+  EXPECT_FALSE(q.tier_tables[0].rows[2].upper);
+  EXPECT_TRUE(same_representation(q.tier_tables[0].rows[1].per, p.tier_tables[0].rows[1].per));
+  EXPECT_TRUE(same_representation(q.tier_tables[0].rows[2].fee, p.tier_tables[0].rows[2].fee));
+  EXPECT_TRUE(same_representation(*q.tier_tables[1].rows[0].upper, *p.tier_tables[1].rows[0].upper));
+
+  auto rate = [](std::shared_ptr<const Program> program) {
+    Rater rater(std::move(program));
+    std::istringstream usage(
+        "account,time,region,quantity,weight\n"
+        "a,2026-03-01T00:00:00Z,,7000.5,14\n"
+        "a,2026-03-02T00:00:00Z,us,3,\n"
+        "b,2026-03-03T00:00:00+02:00,eu,59.9,3\n");
+    IgnoreRejects rejects;
+    if (auto added = rater.add_csv(usage, "usage.csv", rejects); !added) return added.error().message;
+    auto invoice = rater.finish();
+    return invoice ? format_text(*invoice) : invoice.error().message;
+  };
+  const std::string invoice = rate(compiled.program);
+  EXPECT_NE(invoice.find("Steps"), std::string::npos) << invoice;
+  EXPECT_EQ(rate(*loaded), invoice);
 }
 
 TEST_F(BytecodeFile, EveryFlippedByteIsRefused) {
@@ -194,15 +228,27 @@ TEST_F(BytecodeFile, EveryTruncationIsRefused) {
 }
 
 // With the checksum recomputed, each edit reaches the structural checks and
-// the verifier. Edits inside names and formulas make valid programs; the
-// rest must be refused, and nothing may crash (run this under
-// TARIFF_SANITIZE to see that nothing reads out of bounds either).
+// the verifier. Some edits still make valid programs (a letter of a name, a
+// digit of a constant, a source location); the rest must be refused, and
+// nothing may crash (run this under TARIFF_SANITIZE to see that nothing
+// reads out of bounds either).
 TEST_F(BytecodeFile, ResealedEditsAreRefusedOrRunSafely) {
+  // A fixed source name, so the share of free-text bytes does not depend
+  // on where the checkout lives.
+  auto compiled = compile_source("scheme.tariff", read_file(kScheme));
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  auto written = write_bytecode(*compiled.program);
+  ASSERT_TRUE(written) << written.error();
+  const std::string& file = *written;
+  // The id and length of every section: no edit of those may get through.
+  std::vector<bool> framing(file.size(), false);
+  for (std::size_t at = kBodyOffset; at < file.size(); at += 5 + get_u32(file, at + 1))
+    for (std::size_t i = 0; i < 5; ++i) framing[at + i] = true;
   std::size_t refused = 0;
   std::size_t tried = 0;
   for (const unsigned mask : {0xFFu, 0x01u}) {
-    for (std::size_t i = kBodyOffset; i < bytes.size(); ++i) {
-      std::string copy = bytes;
+    for (std::size_t i = kBodyOffset; i < file.size(); ++i) {
+      std::string copy = file;
       copy[i] = static_cast<char>(static_cast<unsigned char>(copy[i]) ^ mask);
       reseal(copy);
       ++tried;
@@ -212,11 +258,23 @@ TEST_F(BytecodeFile, ResealedEditsAreRefusedOrRunSafely) {
         ++refused;
         continue;
       }
+      EXPECT_FALSE(framing[i]) << "section framing byte " << i << " ^ " << mask << " accepted";
       EXPECT_FALSE(disassembly(**loaded).empty());
       EXPECT_FALSE(invoice_text(*loaded).empty());
     }
   }
   EXPECT_GT(refused * 2, tried) << refused << " of " << tried << " edits refused";
+}
+
+// The source name is a path, and paths need not be UTF-8.
+TEST(BytecodeFileRoundTrip, KeepsASourceNameThatIsNotUtf8) {
+  auto compiled = compile_source("caf\xE9.tariff", read_file(kScheme));
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  auto written = write_bytecode(*compiled.program);
+  ASSERT_TRUE(written) << written.error();
+  auto loaded = load_bytecode(*written);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ((*loaded)->source_name, "caf\xE9.tariff");
 }
 
 TEST_F(BytecodeFile, AnotherFormatVersionIsRefusedNamingBoth) {
@@ -234,7 +292,7 @@ TEST_F(BytecodeFile, BadMagicIsRefused) {
 
 TEST_F(BytecodeFile, TrailingBytesAreRefused) {
   EXPECT_EQ(refusal(bytes + "x"),
-            "1 trailing bytes after the " + std::to_string(bytes.size() - kBodyOffset) + "-byte body");
+            "1 trailing byte after the " + std::to_string(bytes.size() - kBodyOffset) + "-byte body");
 }
 
 TEST_F(BytecodeFile, CorruptionIsCaughtByTheChecksum) {
@@ -258,7 +316,7 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
               b += '\0';
               put_u32(b, 12, get_u32(b, 12) + 1);
             }),
-            "1 unexpected bytes after the last section");
+            "1 unexpected byte after the last section");
   EXPECT_EQ(forged([](std::string& b) {
               // The header's length claims one more byte: the usage
               // section's id, which the header's contents do not use.
@@ -278,6 +336,9 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
               b[at + 15] = 0x7F;  // 2^127 - 1: far beyond 38 digits
             }),
             "constant 0: more than 38 significant digits");
+  // Meter 0's name: u32 count, u32 name length, then its first byte.
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4] = static_cast<char>(0xFF); }),
+            "invalid UTF-8 in section meters (byte 8)");
   // The usage section starts with column 0, `account`: u32 count, u32
   // name length, 7 bytes of name, then its type.
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) + 4 + 4 + 7] = 9; }),
@@ -288,10 +349,10 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4 + 8] = 4; }),
             "meter 0: kind 4 out of range");
   // The record chunk: u16 registers, u32 count, then instruction 0.
-  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 7) + 6] = static_cast<char>(200); }),
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 8) + 6] = static_cast<char>(200); }),
             "record chunk, instruction 0: unknown opcode 200");
   EXPECT_EQ(forged([](std::string& b) {
-              const std::size_t at = payload_offset(b, 7);
+              const std::size_t at = payload_offset(b, 8);
               b[at] = 0;  // no registers: every register operand is out of range
               b[at + 1] = 0;
             }).rfind("the record program failed verification: instruction 0: ", 0),
@@ -300,6 +361,43 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   // before the usage section's id and length.
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) - 5 - 3] = 3; }),
             "the program failed verification: currency USD has 2 minor digits, the program says 3");
+}
+
+TEST(BytecodeFileForged, TierTablesAreCheckedThenVerified) {
+  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+usage {
+  account id
+  users   decimal
+}
+meter mau = max users
+charge "MAU" = graduated mau {
+  first 200 free
+  above     at 0.045
+}
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  auto written = write_bytecode(*compiled.program);
+  ASSERT_TRUE(written) << written.error();
+  const std::size_t tiers = payload_offset(*written, 7);
+  // u32 table count, then table 0: u8 model, u32 rows, row 0's has_upper.
+  auto forged = [&](std::size_t at, char value) {
+    std::string copy = *written;
+    copy[at] = value;
+    reseal(copy);
+    return refusal(copy);
+  };
+  EXPECT_EQ(forged(tiers + 4, 2), "tier table 0: model 2 out of range");
+  EXPECT_EQ(forged(tiers + 4 + 1 + 4, 3), "tier table 0, row 0: has-upper flag 3 is not 0 or 1");
+  EXPECT_EQ(forged(tiers + 4 + 1 + 4 + 1 + 16, 19), "tier table 0, row 0 upper bound: scale 19 out of range");
+  // Row 1 (no bound) divides by a `per` of 0: well-formed, so verify() refuses it.
+  const std::size_t row1 = tiers + 4 + 1 + 4 + (1 + 4 * 17);
+  EXPECT_EQ(forged(row1 + 1 + 17, 0),
+            "the program failed verification: tier table 0: row 2 per-unit is not positive");
+  // No rows: the section's length no longer matches what it holds.
+  EXPECT_EQ(forged(tiers + 4 + 1, 0), fmt::format("section tiers is {} bytes long but its contents end after 9",
+                                                  get_u32(*written, tiers - 4)));
 }
 
 TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {

@@ -35,47 +35,44 @@ Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Deci
                                                     RoundingMode mode,
                                                     std::vector<std::string>& explain) {
   Decimal total;
-  auto accumulate = [&](Decimal amount) -> bool {
-    auto sum = add(total, amount);
-    if (!sum) return false;
-    total = *sum;
-    return true;
+  // Adds `units` of row `index` at its price, plus its fee, and says so.
+  auto charge_row = [&](std::size_t index, Decimal units,
+                        std::string_view label) -> Expected<std::monostate, DecimalError> {
+    const TierRow& row = table.rows[index];
+    auto amount = cost(units, row, mode);
+    if (!amount) return unexpected(amount.error());
+    auto sum = add(total, *amount);
+    if (!sum) return unexpected(sum.error());
+    auto with_fee = add(*sum, row.fee);
+    if (!with_fee) return unexpected(with_fee.error());
+    total = *with_fee;
+    std::string text = fmt::format("{}{}: {}{} at {} = {}", label, describe_row(table, index),
+                                   table.model == TierModel::volume ? "all " : "", units,
+                                   describe_price(row), amount->normalized());
+    if (!row.fee.is_zero()) text += fmt::format(", flat fee {}", row.fee);
+    explain.push_back(std::move(text));
+    return std::monostate{};
   };
   if (table.model == TierModel::volume) {
     std::size_t index = 0;
     while (index + 1 < table.rows.size() && table.rows[index].upper && quantity > *table.rows[index].upper)
       ++index;
-    const TierRow& row = table.rows[index];
-    auto amount = cost(quantity, row, mode);
-    if (!amount) return amount;
-    if (!accumulate(*amount) || !accumulate(row.fee)) return unexpected(DecimalError::overflow);
-    std::string text = fmt::format("volume {}: all {} at {} = {}", describe_row(table, index), quantity,
-                                   describe_price(row), amount->normalized());
-    if (!row.fee.is_zero()) text += fmt::format(", flat fee {}", row.fee);
-    explain.push_back(std::move(text));
+    if (auto charged = charge_row(index, quantity, "volume "); !charged) return unexpected(charged.error());
     return total;
   }
   Decimal lower;
   for (std::size_t index = 0; index < table.rows.size(); ++index) {
     const TierRow& row = table.rows[index];
-    const bool entered = quantity > lower || index == 0;
-    if (!entered) break;
+    if (index > 0 && quantity <= lower) break;  // the first row is always entered
     auto above_lower = subtract(quantity, lower);
     if (!above_lower) return above_lower;
-    Decimal in_row = *above_lower;
+    Decimal in_row = above_lower->sign() < 0 ? Decimal() : *above_lower;
     if (row.upper) {
       auto width = subtract(*row.upper, lower);
       if (!width) return width;
       if (in_row > *width) in_row = *width;
     }
-    if (in_row.sign() < 0) in_row = Decimal();
-    auto amount = cost(in_row, row, mode);
-    if (!amount) return amount;
-    if (!accumulate(*amount) || !accumulate(row.fee)) return unexpected(DecimalError::overflow);
-    std::string text = fmt::format("{}: {} at {} = {}", describe_row(table, index), in_row,
-                                   describe_price(row), amount->normalized());
-    if (!row.fee.is_zero()) text += fmt::format(", flat fee {}", row.fee);
-    explain.push_back(std::move(text));
+    if (auto charged = charge_row(index, in_row, ""); !charged) return unexpected(charged.error());
     if (!row.upper) break;
     lower = *row.upper;
   }

@@ -1,0 +1,81 @@
+// The invoice as JSON (design contract): amounts and quantities are decimal
+// strings, never JSON numbers, so no reader turns them into floats. Keys in
+// a fixed order, no whitespace variation: the same invoice, the same bytes.
+#include <fmt/format.h>
+
+#include "tariff/tariff.h"
+
+namespace tariff {
+
+namespace {
+
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20)
+          out += fmt::format("\\u{:04x}", byte);
+        else
+          out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_decimal(std::string& out, const Decimal& value) { append_string(out, value.to_string()); }
+
+}  // namespace
+
+std::string format_json(const Invoice& invoice) {
+  std::string out = "{\"scheme\":";
+  append_string(out, invoice.scheme);
+  out += ",\"version\":";
+  append_string(out, invoice.version);
+  out += ",\"currency\":";
+  append_string(out, invoice.currency);
+  // The rated period comes with the period rules of the scheme; until a
+  // scheme declares one, both ends are null.
+  out += ",\"period\":{\"start\":null,\"end\":null},\"accounts\":[";
+  for (std::size_t a = 0; a < invoice.accounts.size(); ++a) {
+    const AccountInvoice& account = invoice.accounts[a];
+    if (a > 0) out += ',';
+    out += "{\"account\":";
+    append_string(out, account.account);
+    out += ",\"lines\":[";
+    for (std::size_t l = 0; l < account.lines.size(); ++l) {
+      const InvoiceLine& line = account.lines[l];
+      if (l > 0) out += ',';
+      out += "{\"charge\":";
+      append_string(out, line.charge);
+      out += ",\"quantity\":";
+      append_decimal(out, line.quantity);
+      out += ",\"exact_amount\":";
+      append_decimal(out, line.exact_amount.normalized());
+      out += ",\"amount\":";
+      append_decimal(out, line.amount);
+      out += ",\"explain\":[";
+      for (std::size_t e = 0; e < line.explain.size(); ++e) {
+        if (e > 0) out += ',';
+        append_string(out, line.explain[e]);
+      }
+      out += "]}";
+    }
+    out += "],\"adjustments\":[],\"total\":";
+    append_decimal(out, account.total);
+    out += '}';
+  }
+  out += "],\"total\":";
+  append_decimal(out, invoice.total);
+  out += fmt::format(",\"records\":{{\"read\":{},\"accepted\":{},\"rejected\":{}}}}}\n",
+                     invoice.records.read, invoice.records.accepted, invoice.records.rejected);
+  return out;
+}
+
+}  // namespace tariff
