@@ -1,6 +1,6 @@
 # Runs one golden case and compares its output with the golden file.
 #
-#   NAME.tariff [+ NAME.csv]   -> NAME.golden: `tariff invoice` stdout, exit 0,
+#   NAME.tariff [+ NAME.csv or NAME.ndjson] -> NAME.golden: `tariff invoice` stdout, exit 0,
 #                                 and NAME.json.golden: the same with --format json
 #   error.NAME.tariff          -> error.NAME.golden: `tariff check` stderr, exit 1
 #
@@ -11,6 +11,9 @@
 get_filename_component(name ${CASE} NAME_WLE)
 if(NOT DEFINED USAGE)
   set(USAGE ${name}.csv)
+  if(EXISTS ${DIR}/${name}.ndjson)
+    set(USAGE ${name}.ndjson)
+  endif()
 endif()
 if(NOT DEFINED GOLDEN)
   set(GOLDEN ${name}.golden)

@@ -22,7 +22,7 @@ TEST(Quickstart, InvoiceMatchesTheHandComputation) {
   tariff::Rater rater(compiled.program);
   std::ifstream usage(TARIFF_EXAMPLES "/quickstart/usage.csv", std::ios::binary);
   CollectRejects rejects;
-  ASSERT_TRUE(rater.add_csv(usage, "usage.csv", rejects));
+  ASSERT_TRUE(rater.add_usage(usage, "usage.csv", tariff::UsageFormat::csv, rejects));
   auto invoice = rater.finish();
   ASSERT_TRUE(invoice);
 

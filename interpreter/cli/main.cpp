@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -100,8 +101,18 @@ int run_disasm(const std::string& scheme) {
   return kOk;
 }
 
+// The format of one usage file: the flag when given, else the file name;
+// standard input without the flag is CSV.
+std::optional<tariff::UsageFormat> usage_format(const std::string& path, const std::string& flag) {
+  if (flag == "csv") return tariff::UsageFormat::csv;
+  if (flag == "ndjson") return tariff::UsageFormat::ndjson;
+  if (path == "-") return tariff::UsageFormat::csv;
+  return tariff::format_from_path(path);
+}
+
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
-                const std::string& format, const std::string& rejects_path) {
+                const std::string& usage_format_flag, const std::string& format,
+                const std::string& rejects_path) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
   const auto& program = loaded.program;
@@ -116,16 +127,26 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
   RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file);
   tariff::Rater rater(program);
   for (const auto& path : usage) {
+    const auto file_format = usage_format(path, usage_format_flag);
+    if (!file_format) {
+      std::cerr << fmt::format(
+          "tariff: error: cannot tell the format of `{}` from its name\n"
+          "hint: name it .csv or .ndjson, or say --usage-format csv|ndjson\n", path);
+      return kUsageError;
+    }
+  }
+  for (const auto& path : usage) {
+    const auto file_format = *usage_format(path, usage_format_flag);
     tariff::Expected<std::monostate, tariff::RunError> added = std::monostate{};
     if (path == "-") {
-      added = rater.add_csv(std::cin, "<stdin>", rejects);
+      added = rater.add_usage(std::cin, "<stdin>", file_format, rejects);
     } else {
       std::ifstream in(path, std::ios::binary);
       if (!in) {
         std::cerr << fmt::format("tariff: error: cannot read `{}`\n", path);
         return kDataError;
       }
-      added = rater.add_csv(in, path, rejects);
+      added = rater.add_usage(in, path, file_format, rejects);
     }
     if (!added) {
       std::cerr << added.error().message << '\n';
@@ -181,7 +202,12 @@ int main(int argc, char** argv) {
       "invoice", "Rate usage records and print the invoice.\n"
                  "  example: tariff invoice pricing.tariff --usage march.csv --rejects bad.csv");
   invoice->add_option("scheme", invoice_scheme, "Scheme or bytecode (.tfc) file")->required();
-  invoice->add_option("--usage", usage, "Usage CSV files (- reads standard input)")->required();
+  invoice->add_option("--usage", usage, "Usage files, CSV or NDJSON (- reads standard input)")
+      ->required();
+  std::string usage_format_flag;
+  invoice->add_option("--usage-format", usage_format_flag,
+                      "Format of the usage files (default: from each file's name; stdin is csv)")
+      ->check(CLI::IsMember({"csv", "ndjson"}));
   invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "csv"}));
   invoice->add_option("--rejects", rejects_path, "Write rejected records to this CSV file");
 
@@ -199,6 +225,6 @@ int main(int argc, char** argv) {
   if (*check) return run_check(check_schemes);
   if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);
-  if (*invoice) return run_invoice(invoice_scheme, usage, format, rejects_path);
+  if (*invoice) return run_invoice(invoice_scheme, usage, usage_format_flag, format, rejects_path);
   return kUsageError;
 }

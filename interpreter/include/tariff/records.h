@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace tariff {
 
@@ -25,5 +27,13 @@ struct ReadCounts {
   std::uint64_t accepted = 0;
   std::uint64_t rejected = 0;
 };
+
+// Usage record formats: CSV with a header line, or NDJSON (one JSON object
+// per line, keys naming the columns).
+enum class UsageFormat : std::uint8_t { csv, ndjson };
+
+// By file name, ignoring case: .csv is CSV; .ndjson, .jsonl and .json are
+// NDJSON; anything else has no format (ask for one explicitly).
+std::optional<UsageFormat> format_from_path(std::string_view path);
 
 }  // namespace tariff

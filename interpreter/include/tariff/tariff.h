@@ -4,7 +4,7 @@
 //   auto compiled = tariff::compile_file("scheme.tariff");
 //   if (!compiled.program) { std::cerr << compiled.diagnostics.render_all(); ... }
 //   tariff::Rater rater(compiled.program);
-//   rater.add_csv(usage_stream, "usage.csv", rejects);
+//   rater.add_usage(usage_stream, "usage.csv", tariff::UsageFormat::csv, rejects);
 //   auto invoice = rater.finish();
 #pragma once
 
@@ -88,10 +88,11 @@ class Rater {
   Rater(Rater&&) noexcept;
   Rater& operator=(Rater&&) noexcept;
 
-  // Rates every record of a CSV stream. Bad records go to `rejects` and
-  // the run goes on; a bad header or an arithmetic error stops it.
-  Expected<std::monostate, RunError> add_csv(std::istream& in, const std::string& name,
-                                             RejectSink& rejects);
+  // Rates every record of a usage stream (CSV or NDJSON). Bad records go
+  // to `rejects` and the run goes on; a bad header or an arithmetic error
+  // stops it.
+  Expected<std::monostate, RunError> add_usage(std::istream& in, const std::string& name,
+                                               UsageFormat format, RejectSink& rejects);
   // Adds another rater's state (same program) to this one.
   Expected<std::monostate, RunError> merge(Rater&& other);
   // Runs the period program for every account and assembles the invoice.

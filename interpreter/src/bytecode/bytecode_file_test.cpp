@@ -44,7 +44,7 @@ std::string invoice_text(std::shared_ptr<const Program> program) {
   Rater rater(std::move(program));
   std::istringstream in(usage);
   IgnoreRejects rejects;
-  if (auto added = rater.add_csv(in, "usage.csv", rejects); !added) return "run error: " + added.error().message;
+  if (auto added = rater.add_usage(in, "usage.csv", UsageFormat::csv, rejects); !added) return "run error: " + added.error().message;
   auto invoice = rater.finish();
   if (!invoice) return "run error: " + invoice.error().message;
   return format_text(*invoice);
@@ -194,7 +194,7 @@ charge "Bulk"  = volume peak {
         "a,2026-03-02T00:00:00Z,us,3,\n"
         "b,2026-03-03T00:00:00+02:00,eu,59.9,3\n");
     IgnoreRejects rejects;
-    if (auto added = rater.add_csv(usage, "usage.csv", rejects); !added) return added.error().message;
+    if (auto added = rater.add_usage(usage, "usage.csv", UsageFormat::csv, rejects); !added) return added.error().message;
     auto invoice = rater.finish();
     return invoice ? format_text(*invoice) : invoice.error().message;
   };

@@ -9,7 +9,7 @@
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
 #include "tariff/tariff.h"
-#include "usage/csv_reader.h"
+#include "usage/usage_reader.h"
 #include "vm/vm.h"
 
 namespace tariff {
@@ -39,11 +39,12 @@ Rater::~Rater() = default;
 Rater::Rater(Rater&&) noexcept = default;
 Rater& Rater::operator=(Rater&&) noexcept = default;
 
-Expected<std::monostate, RunError> Rater::add_csv(std::istream& in, const std::string& name,
-                                                  RejectSink& rejects) {
+Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std::string& name,
+                                                    UsageFormat format, RejectSink& rejects) {
   State& s = *state_;
   const Program& program = *s.program;
-  usage::CsvUsageReader reader(program.usage, in, name);
+  const auto reader_owner = usage::make_usage_reader(format, program.usage, in, name);
+  usage::UsageReader& reader = *reader_owner;
   if (auto opened = reader.open(); !opened) return unexpected(RunError{opened.error()});
 
   usage::Row row;

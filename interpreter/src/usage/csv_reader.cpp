@@ -88,40 +88,6 @@ std::size_t unescape_quotes(std::string_view raw, char* out) noexcept {
   return written;
 }
 
-// Types `text` (not empty) as `column` declares; the reason on failure.
-std::optional<std::string> type_value(const Column& column, std::string_view text,
-                                      Decimal& number) {
-  switch (column.type) {
-    case ColumnType::id:
-    case ColumnType::text:
-      number = Decimal();
-      return std::nullopt;
-    case ColumnType::decimal:
-    case ColumnType::integer: {
-      auto parsed = Decimal::parse(text);
-      if (!parsed)
-        return fmt::format("bad number in column `{}`: {}", column.name, describe(parsed.error()));
-      if (column.type == ColumnType::integer) {
-        if (!parsed->is_integer())
-          return fmt::format("fraction in integer column `{}`: {} is not a whole number",
-                             column.name, text);
-        number = parsed->normalized();
-      } else {
-        number = *parsed;
-      }
-      return std::nullopt;
-    }
-    case ColumnType::timestamp: {
-      auto parsed = parse_timestamp(text);
-      if (!parsed)
-        return fmt::format("bad timestamp in column `{}`: {}", column.name, parsed.error());
-      number = *parsed;
-      return std::nullopt;
-    }
-  }
-  return fmt::format("column `{}` has an unknown type", column.name);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -457,7 +423,7 @@ Expected<std::monostate, std::string> CsvUsageReader::bind_columns() {
     if (column.default_text) {
       binding.default_text = *column.default_text;
       if (!column.default_text->empty()) {
-        if (auto problem = type_value(column, *column.default_text, binding.default_number))
+        if (auto problem = type_column_value(column, *column.default_text, binding.default_number))
           return unexpected(
               fmt::format("the scheme's default `{}` for column `{}` is not valid: {}",
                           *column.default_text, column.name, *problem));
@@ -565,7 +531,7 @@ std::optional<std::string> CsvUsageReader::type_record(Row& row) {
       continue;
     }
     field.text = text;
-    if (auto problem = type_value(column, text, field.number)) return problem;
+    if (auto problem = type_column_value(column, text, field.number)) return problem;
   }
   return std::nullopt;
 }

@@ -16,6 +16,7 @@
 #include "tariff/decimal.h"
 #include "tariff/expected.h"
 #include "tariff/usage_schema.h"
+#include "usage/usage_reader.h"
 #include "usage/usage_row.h"
 
 namespace tariff::usage {
@@ -125,7 +126,7 @@ class CsvRecordFramer {
   std::string long_record_prefix_;
 };
 
-class CsvUsageReader {
+class CsvUsageReader : public UsageReader {
  public:
   // The schema and the stream must outlive the reader.
   CsvUsageReader(const UsageSchema& schema, std::istream& in, std::string file_name,
@@ -136,15 +137,15 @@ class CsvUsageReader {
   // Reads and maps the header; call once, before next(). On error (no
   // header, a required column missing, a duplicate column name, a malformed
   // header) the message is "file:line: ..." and no rows are read.
-  Expected<std::monostate, std::string> open();
+  Expected<std::monostate, std::string> open() override;
   // The next accepted row, or false at the end of the input. Rejected
   // records go to `sink` and are skipped. Row texts stay valid until the
   // next call.
-  bool next(Row& row, RejectSink& sink);
-  const ReadCounts& counts() const noexcept { return counts_; }
+  bool next(Row& row, RejectSink& sink) override;
+  const ReadCounts& counts() const noexcept override { return counts_; }
   // Set when the stream failed before its end (not at a clean end of
   // input): the rows read so far stand, the rest of the file was not read.
-  std::optional<std::string> input_error() const;
+  std::optional<std::string> input_error() const override;
 
  private:
   // Where a schema column's value comes from.

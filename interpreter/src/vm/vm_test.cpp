@@ -31,7 +31,7 @@ usage {
 Expected<Invoice, RunError> rate(Rater& rater, const std::string& csv) {
   std::istringstream in("account,event,quantity\n" + csv);
   NoRejects rejects;
-  if (auto added = rater.add_csv(in, "u.csv", rejects); !added) return unexpected(added.error());
+  if (auto added = rater.add_usage(in, "u.csv", UsageFormat::csv, rejects); !added) return unexpected(added.error());
   return rater.finish();
 }
 
@@ -64,8 +64,8 @@ TEST(Vm, ShardsMergedGiveTheSameInvoiceAsOnePass) {
   NoRejects rejects;
   std::istringstream a("account,event,quantity\n" + rows[0] + rows[3]);
   std::istringstream b("account,event,quantity\n" + rows[1] + rows[2] + rows[4]);
-  ASSERT_TRUE(first.add_csv(a, "u.csv", rejects));
-  ASSERT_TRUE(second.add_csv(b, "u.csv", rejects));
+  ASSERT_TRUE(first.add_usage(a, "u.csv", UsageFormat::csv, rejects));
+  ASSERT_TRUE(second.add_usage(b, "u.csv", UsageFormat::csv, rejects));
   ASSERT_TRUE(first.merge(std::move(second)));
   auto merged = first.finish();
   ASSERT_TRUE(merged);
