@@ -15,6 +15,7 @@ schemeHeader
 declaration
   : CURRENCY code=IDENT                                   # currencyDecl
   | ROUNDING roundingMode=IDENT (PER stage=IDENT)?                # roundingDecl
+  | PERIOD calendar=IDENT unit=IDENT (zone=IDENT | zoneText=STRING)?  # periodDecl
   | USAGE LBRACE column* RBRACE                           # usageDecl
   | METER name=IDENT ASSIGN meterBody                     # meterDecl
   | CHARGE name=STRING ASSIGN chargeBody                  # chargeDecl
@@ -24,9 +25,15 @@ column
   : name=IDENT type=IDENT OPTIONAL? (DEFAULT literal)?
   ;
 
-// `sum quantity where event == "audio"`, `count where ...`
+// `sum quantity where event == "audio", seconds -> minutes rounded up per day`
+// `max over days of (distinct user where event == "login")`
 meterBody
-  : aggregate=IDENT expr? (WHERE filter=expr)?
+  : aggregate=IDENT OVER window=IDENT OF (LPAREN inner=meterBody RPAREN | inner=meterBody) conversion?  # windowedMeter
+  | aggregate=IDENT expr? (WHERE filter=expr)? conversion?                                     # simpleMeter
+  ;
+
+conversion
+  : COMMA from=IDENT ARROW to=IDENT (ROUNDED direction=(IDENT | UP))? (PER stage=IDENT)?
   ;
 
 chargeBody

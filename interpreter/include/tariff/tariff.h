@@ -69,6 +69,10 @@ struct Invoice {
   std::string version;
   std::string currency;
   std::uint8_t minor_digits = 2;
+  // The billing period, ISO 8601 with the scheme's zone; empty when the
+  // scheme declares no period.
+  std::string period_start;
+  std::string period_end;
   std::vector<AccountInvoice> accounts;  // ordered by account id (bytewise)
   Decimal total;
   ReadCounts records;
@@ -88,6 +92,11 @@ class Rater {
   Rater(Rater&&) noexcept;
   Rater& operator=(Rater&&) noexcept;
 
+  // The billing period to rate, a month such as "2026-03", for schemes
+  // that declare `period calendar month`. Without it the period is the
+  // month of the first record, and rows from other months make finish()
+  // fail (so the outcome never depends on the order of the rows).
+  Expected<std::monostate, RunError> set_period(std::string_view month);
   // Rates every record of a usage stream (CSV or NDJSON). Bad records go
   // to `rejects` and the run goes on; a bad header or an arithmetic error
   // stops it.

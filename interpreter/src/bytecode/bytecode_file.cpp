@@ -171,6 +171,8 @@ void write_header(Writer& out, const Program& p) {
   out.uint(p.minor_digits);
   out.uint(static_cast<std::uint8_t>(p.rounding));
   out.uint(static_cast<std::uint8_t>(p.rounding_stage));
+  out.uint(static_cast<std::uint8_t>(p.billing_period.kind));
+  out.uint(static_cast<std::uint32_t>(p.billing_period.zone_offset));  // two's complement
 }
 
 void write_usage(Writer& out, const Program& p) {
@@ -207,6 +209,21 @@ void write_meters(Writer& out, const Program& p) {
   for (const MeterInfo& meter : p.meters) {
     out.str(meter.name);
     out.uint(static_cast<std::uint8_t>(meter.kind));
+    out.size(meter.windows.size());
+    for (const MeterWindow& window : meter.windows) {
+      out.uint(static_cast<std::uint8_t>(window.kind));
+      out.uint(window.column);
+      out.uint(static_cast<std::uint8_t>(window.reduce));
+    }
+    out.size(meter.conversions.size());
+    for (const auto& conversion : meter.conversions) {
+      out.uint(static_cast<std::uint8_t>(conversion.has_value()));
+      if (!conversion) continue;
+      write_decimal(out, conversion->from_size);
+      write_decimal(out, conversion->to_size);
+      out.uint(static_cast<std::uint8_t>(conversion->rounding.has_value()));
+      out.uint(static_cast<std::uint8_t>(conversion->rounding.value_or(RoundingMode::half_up)));
+    }
   }
 }
 
@@ -255,9 +272,16 @@ void write_chunk(Writer& out, const Chunk& chunk) {
 bool read_header(Reader& in, Program& p) {
   std::uint8_t rounding = 0;
   std::uint8_t stage = 0;
+  std::uint8_t period = 0;
+  std::uint32_t zone = 0;
   if (!in.bytes(p.source_name) || !in.str(p.scheme_name) || !in.str(p.version) || !in.str(p.currency) ||
-      !in.uint(p.minor_digits) || !in.uint(rounding) || !in.uint(stage))
+      !in.uint(p.minor_digits) || !in.uint(rounding) || !in.uint(stage) || !in.uint(period) ||
+      !in.uint(zone))
     return false;
+  if (period > static_cast<std::uint8_t>(PeriodKind::calendar_month))
+    return in.fail(fmt::format("billing period kind {} out of range", unsigned{period}));
+  p.billing_period.kind = static_cast<PeriodKind>(period);
+  p.billing_period.zone_offset = static_cast<std::int32_t>(zone);
   if (rounding >= kRoundingModeCount)
     return in.fail(fmt::format("rounding mode {} out of range", unsigned{rounding}));
   if (stage > static_cast<std::uint8_t>(RoundingStage::invoice))
@@ -272,7 +296,7 @@ bool read_flag(Reader& in, bool& out, const char* what, std::size_t index) {
   std::uint8_t byte = 0;
   if (!in.uint(byte)) return false;
   if (byte > 1)
-    return in.fail(fmt::format("column {}: {} flag {} is not 0 or 1", index, what, unsigned{byte}));
+    return in.fail(fmt::format("entry {}: {} flag {} is not 0 or 1", index, what, unsigned{byte}));
   out = byte == 1;
   return true;
 }
@@ -341,11 +365,43 @@ bool read_meters(Reader& in, Program& p) {
   if (!in.count(n, 4 + 1)) return false;
   p.meters.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
+    MeterInfo& meter = p.meters[i];
     std::uint8_t kind = 0;
-    if (!in.str(p.meters[i].name) || !in.uint(kind)) return false;
-    if (kind > static_cast<std::uint8_t>(MeterKind::min))
+    if (!in.str(meter.name) || !in.uint(kind)) return false;
+    if (kind > static_cast<std::uint8_t>(MeterKind::weighted_sum))
       return in.fail(fmt::format("meter {}: kind {} out of range", i, unsigned{kind}));
-    p.meters[i].kind = static_cast<MeterKind>(kind);
+    meter.kind = static_cast<MeterKind>(kind);
+    std::uint32_t windows = 0;
+    if (!in.count(windows, 1 + 4 + 1)) return false;
+    meter.windows.resize(windows);
+    for (MeterWindow& window : meter.windows) {
+      std::uint8_t window_kind = 0;
+      std::uint8_t reduce = 0;
+      if (!in.uint(window_kind) || !in.uint(window.column) || !in.uint(reduce)) return false;
+      if (window_kind > static_cast<std::uint8_t>(WindowKind::column) ||
+          reduce > static_cast<std::uint8_t>(MeterKind::weighted_sum))
+        return in.fail(fmt::format("meter {}: window out of range", i));
+      window.kind = static_cast<WindowKind>(window_kind);
+      window.reduce = static_cast<MeterKind>(reduce);
+    }
+    std::uint32_t conversions = 0;
+    if (!in.count(conversions, 1)) return false;
+    meter.conversions.resize(conversions);
+    for (auto& conversion : meter.conversions) {
+      bool present = false;
+      if (!read_flag(in, present, "conversion", i)) return false;
+      if (!present) continue;
+      UnitConversion& c = conversion.emplace();
+      bool rounded = false;
+      std::uint8_t mode = 0;
+      if (!read_decimal(in, c.from_size, fmt::format("meter {} unit size", i)) ||
+          !read_decimal(in, c.to_size, fmt::format("meter {} unit size", i)) ||
+          !read_flag(in, rounded, "rounding", i) || !in.uint(mode))
+        return false;
+      if (mode >= kRoundingModeCount)
+        return in.fail(fmt::format("meter {}: rounding mode {} out of range", i, unsigned{mode}));
+      if (rounded) c.rounding = static_cast<RoundingMode>(mode);
+    }
   }
   return true;
 }

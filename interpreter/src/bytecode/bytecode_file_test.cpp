@@ -344,10 +344,10 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) + 4 + 4 + 7] = 9; }),
             "column 0: type 9 out of range");
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) + 4 + 4 + 7 + 1] = 2; }),
-            "column 0: optional flag 2 is not 0 or 1");
+            "entry 0: optional flag 2 is not 0 or 1");
   // Meter 0 is `messages`: u32 count, u32 name length, 8 bytes, its kind.
-  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4 + 8] = 4; }),
-            "meter 0: kind 4 out of range");
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4 + 8] = 9; }),
+            "meter 0: kind 9 out of range");
   // The record chunk: u16 registers, u32 count, then instruction 0.
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 8) + 6] = static_cast<char>(200); }),
             "record chunk, instruction 0: unknown opcode 200");
@@ -357,9 +357,10 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
               b[at + 1] = 0;
             }).rfind("the record program failed verification: instruction 0: ", 0),
             0u);
-  // The header ends with minor digits, rounding mode and stage, just
-  // before the usage section's id and length.
-  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) - 5 - 3] = 3; }),
+  // The header ends with minor digits, rounding mode and stage, the
+  // period kind and its u32 zone offset, just before the usage section's
+  // id and length.
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) - 5 - 8] = 3; }),
             "the program failed verification: currency USD has 2 minor digits, the program says 3");
 }
 
@@ -408,8 +409,10 @@ TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {
     reseal(copy);
     return refusal(copy);
   };
-  EXPECT_EQ(forged(usage_section - 2, 7), "rounding mode 7 out of range");
-  EXPECT_EQ(forged(usage_section - 1, 2), "rounding stage 2 out of range");
+  // The header ends: rounding mode, stage, period kind, u32 zone offset.
+  EXPECT_EQ(forged(usage_section - 7, 7), "rounding mode 7 out of range");
+  EXPECT_EQ(forged(usage_section - 6, 2), "rounding stage 2 out of range");
+  EXPECT_EQ(forged(usage_section - 5, 2), "billing period kind 2 out of range");
 }
 
 // Format version 1 numbers opcodes by their order in opcodes.def. If this

@@ -12,6 +12,10 @@ std::string_view to_string(MeterKind kind) noexcept {
     case MeterKind::count: return "count";
     case MeterKind::max: return "max";
     case MeterKind::min: return "min";
+    case MeterKind::distinct: return "distinct";
+    case MeterKind::latest: return "latest";
+    case MeterKind::average: return "average";
+    case MeterKind::weighted_sum: return "weighted_sum";
   }
   return "?";
 }
@@ -46,6 +50,10 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::COUNTMETER:
     case OperandKind::MAXMETER:
     case OperandKind::MINMETER:
+    case OperandKind::DISTMETER:
+    case OperandKind::LASTMETER:
+    case OperandKind::AVGMETER:
+    case OperandKind::WSUMMETER:
       return value < p.meters.size() ? fmt::format("m{}({})", value, p.meters[value].name)
                                      : fmt::format("m{}", value);
     case OperandKind::CHARGE:
@@ -97,8 +105,26 @@ std::string disassemble(const Program& p) {
     out += fmt::format("  k{} = {}\n", i, p.constants[i]);
   for (std::size_t i = 0; i < p.strings.size(); ++i)
     out += fmt::format("  s{} = \"{}\"\n", i, p.strings[i]);
-  for (std::size_t i = 0; i < p.meters.size(); ++i)
-    out += fmt::format("  m{} = {} {}\n", i, to_string(p.meters[i].kind), p.meters[i].name);
+  if (p.billing_period.kind == PeriodKind::calendar_month)
+    out += fmt::format("  period: calendar month, zone offset {} s\n", p.billing_period.zone_offset);
+  for (std::size_t i = 0; i < p.meters.size(); ++i) {
+    const MeterInfo& meter = p.meters[i];
+    out += fmt::format("  m{} = {} {}", i, to_string(meter.kind), meter.name);
+    for (std::size_t w = 0; w < meter.windows.size(); ++w) {
+      const MeterWindow& window = meter.windows[w];
+      out += fmt::format(" | {} over {}", to_string(window.reduce),
+                         window.kind == WindowKind::day ? std::string("days")
+                         : window.column < p.usage.columns.size() ? p.usage.columns[window.column].name
+                                                                   : fmt::format("f{}", window.column));
+    }
+    for (std::size_t level = 0; level < meter.conversions.size(); ++level) {
+      const auto& c = meter.conversions[level];
+      if (!c) continue;
+      out += fmt::format(" | level {} x {} / {}", level, c->from_size, c->to_size);
+      if (c->rounding) out += fmt::format(" rounded {}", to_string(*c->rounding));
+    }
+    out += "\n";
+  }
   for (std::size_t i = 0; i < p.charges.size(); ++i)
     out += fmt::format("  c{} = \"{}\": {}\n", i, p.charges[i].name, p.charges[i].formula);
   for (std::size_t i = 0; i < p.tier_tables.size(); ++i) {

@@ -16,11 +16,52 @@ namespace tariff {
 
 enum class RoundingStage : std::uint8_t { line, invoice };
 
-enum class MeterKind : std::uint8_t { sum, count, max, min };
+// What a meter aggregates per account over the period.
+enum class MeterKind : std::uint8_t {
+  sum,
+  count,
+  max,
+  min,
+  distinct,      // number of distinct values of a column (exact)
+  latest,        // the value of the latest record; ties: the larger value
+  average,       // mean of the samples
+  weighted_sum,  // gauge increments integrated over time / period length
+};
+
+// A window groups the records of an inner aggregation (by day, or by the
+// value of a column) and reduces the groups' values with `reduce`.
+enum class WindowKind : std::uint8_t { day, column };
+
+struct MeterWindow {
+  WindowKind kind = WindowKind::day;
+  std::uint32_t column = 0;  // WindowKind::column
+  MeterKind reduce = MeterKind::sum;  // sum, count, max, min or average
+};
+
+// value x from_size / to_size, rounded to whole units when `rounding` is
+// set (seconds -> minutes rounded up: ceiling of seconds / 60).
+struct UnitConversion {
+  Decimal from_size;
+  Decimal to_size;
+  std::optional<RoundingMode> rounding;
+};
 
 struct MeterInfo {
   std::string name;
   MeterKind kind = MeterKind::sum;
+  std::vector<MeterWindow> windows;  // innermost first
+  // windows.size() + 1 entries: [0] applies to each inner value, [i + 1]
+  // to the result of window i. Empty means no conversion anywhere.
+  std::vector<std::optional<UnitConversion>> conversions;
+};
+
+// The billing period: calendar months in a fixed-offset zone, or none (a
+// scheme without `period` rates whatever rows it is given).
+enum class PeriodKind : std::uint8_t { none, calendar_month };
+
+struct PeriodInfo {
+  PeriodKind kind = PeriodKind::none;
+  std::int32_t zone_offset = 0;  // seconds east of UTC
 };
 
 enum class TierModel : std::uint8_t { graduated, volume };
@@ -60,6 +101,7 @@ struct Program {
   std::uint8_t minor_digits = 2;
   RoundingMode rounding = RoundingMode::half_up;
   RoundingStage rounding_stage = RoundingStage::line;
+  PeriodInfo billing_period;
 
   UsageSchema usage;
   std::vector<Decimal> constants;

@@ -30,6 +30,10 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::COUNTMETER: return "count meter";
     case OperandKind::MAXMETER: return "max meter";
     case OperandKind::MINMETER: return "min meter";
+    case OperandKind::DISTMETER: return "distinct meter";
+    case OperandKind::LASTMETER: return "latest meter";
+    case OperandKind::AVGMETER: return "average meter";
+    case OperandKind::WSUMMETER: return "weighted_sum meter";
     case OperandKind::CHARGE: return "charge";
     case OperandKind::TABLE: return "tier table";
     case OperandKind::TARGET: return "jump target";
@@ -74,6 +78,10 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::COUNTMETER: return meter_of(MeterKind::count);
     case OperandKind::MAXMETER: return meter_of(MeterKind::max);
     case OperandKind::MINMETER: return meter_of(MeterKind::min);
+    case OperandKind::DISTMETER: return meter_of(MeterKind::distinct);
+    case OperandKind::LASTMETER: return meter_of(MeterKind::latest);
+    case OperandKind::AVGMETER: return meter_of(MeterKind::average);
+    case OperandKind::WSUMMETER: return meter_of(MeterKind::weighted_sum);
     case OperandKind::CHARGE:
       return value < p.charges.size() ? std::string() : fmt::format("charge {} does not exist", value);
     case OperandKind::TABLE:
@@ -138,9 +146,42 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   for (const auto& column : p.usage.columns)
     if (static_cast<unsigned>(column.type) > static_cast<unsigned>(ColumnType::timestamp))
       return fail(fmt::format("column `{}` has an unknown type", column.name));
-  for (const auto& meter : p.meters)
-    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::min))
+  if (static_cast<unsigned>(p.billing_period.kind) > static_cast<unsigned>(PeriodKind::calendar_month))
+    return fail("billing period kind out of range");
+  if (p.billing_period.zone_offset < -14 * 3600 || p.billing_period.zone_offset > 14 * 3600)
+    return fail("billing period zone offset beyond 14 hours");
+  if (p.billing_period.kind != PeriodKind::none && !p.usage.time_column)
+    return fail("a billing period needs the usage schema's time column");
+  for (const auto& meter : p.meters) {
+    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::weighted_sum))
       return fail(fmt::format("meter `{}` has an unknown aggregation", meter.name));
+    const bool timed = meter.kind == MeterKind::latest || meter.kind == MeterKind::weighted_sum;
+    if (timed && !p.usage.time_column)
+      return fail(fmt::format("meter `{}` needs the usage schema's time column", meter.name));
+    for (const auto& window : meter.windows) {
+      if (window.reduce != MeterKind::sum && window.reduce != MeterKind::count &&
+          window.reduce != MeterKind::max && window.reduce != MeterKind::min &&
+          window.reduce != MeterKind::average)
+        return fail(fmt::format("meter `{}` reduces a window with an unknown aggregation", meter.name));
+      if (window.kind == WindowKind::day && !p.usage.time_column)
+        return fail(fmt::format("meter `{}` windows by day without a time column", meter.name));
+      if (window.kind == WindowKind::column && window.column >= p.usage.columns.size())
+        return fail(fmt::format("meter `{}` windows by column {} which does not exist", meter.name,
+                                window.column));
+      if (window.kind != WindowKind::day && window.kind != WindowKind::column)
+        return fail(fmt::format("meter `{}` has an unknown window kind", meter.name));
+    }
+    if (!meter.conversions.empty() && meter.conversions.size() != meter.windows.size() + 1)
+      return fail(fmt::format("meter `{}` has {} conversions for {} levels", meter.name,
+                              meter.conversions.size(), meter.windows.size() + 1));
+    for (const auto& c : meter.conversions) {
+      if (!c) continue;
+      if (c->from_size.sign() <= 0 || c->to_size.sign() <= 0)
+        return fail(fmt::format("meter `{}` converts with a unit size that is not positive", meter.name));
+      if (c->rounding && static_cast<unsigned>(*c->rounding) >= kRoundingModeCount)
+        return fail(fmt::format("meter `{}` converts with an unknown rounding mode", meter.name));
+    }
+  }
   for (std::size_t t = 0; t < p.tier_tables.size(); ++t) {
     const TierTable& table = p.tier_tables[t];
     if (static_cast<unsigned>(table.model) > static_cast<unsigned>(TierModel::volume))

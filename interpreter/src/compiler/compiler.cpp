@@ -9,6 +9,7 @@
 #include <map>
 
 #include "front/checker.h"
+#include "front/units.h"
 #include "tariff/currency.h"
 
 namespace tariff {
@@ -48,6 +49,10 @@ class Compiler {
     p.rounding = *parse_rounding_mode(scheme_.rounding_mode->text);
     p.rounding_stage =
         scheme_.rounding_stage->text == "invoice" ? RoundingStage::invoice : RoundingStage::line;
+    if (scheme_.period_calendar) {
+      p.billing_period.kind = PeriodKind::calendar_month;
+      if (scheme_.period_zone) p.billing_period.zone_offset = *front::parse_zone_offset(scheme_.period_zone->text);
+    }
   }
 
   void usage() {
@@ -278,33 +283,102 @@ class Compiler {
             "split the scheme");
   }
 
+  static MeterKind kind_of(const std::string& aggregate) {
+    switch (*front::parse_aggregate(aggregate)) {
+      case front::Aggregate::sum: return MeterKind::sum;
+      case front::Aggregate::count: return MeterKind::count;
+      case front::Aggregate::max: return MeterKind::max;
+      case front::Aggregate::min: return MeterKind::min;
+      case front::Aggregate::distinct: return MeterKind::distinct;
+      case front::Aggregate::latest: return MeterKind::latest;
+      case front::Aggregate::average: return MeterKind::average;
+      case front::Aggregate::weighted_sum: return MeterKind::weighted_sum;
+    }
+    return MeterKind::sum;
+  }
+
+  static std::optional<UnitConversion> conversion_of(const std::optional<ast::Conversion>& c) {
+    if (!c) return std::nullopt;
+    UnitConversion conversion;
+    conversion.from_size = front::find_unit(c->from.text)->size;
+    conversion.to_size = front::find_unit(c->to.text)->size;
+    if (c->direction) {
+      conversion.rounding = c->direction->text == "up"     ? RoundingMode::ceiling
+                            : c->direction->text == "down" ? RoundingMode::floor
+                                                           : RoundingMode::half_up;
+    }
+    return conversion;
+  }
+
+  // A meter body becomes its innermost aggregation, its windows innermost
+  // first, and a conversion per level. `per day` on a plain meter is a
+  // window over days whose converted daily values are summed.
+  MeterInfo meter_info(const ast::Meter& meter, const ast::MeterBody*& innermost) {
+    MeterInfo info;
+    info.name = meter.name;
+    std::vector<MeterWindow> outer_first;
+    std::vector<std::optional<UnitConversion>> outer_conversions;
+    const ast::MeterBody* body = &meter.body;
+    while (body->window) {
+      MeterWindow window;
+      window.reduce = kind_of(body->aggregate);
+      if (body->window->text == "days") {
+        window.kind = WindowKind::day;
+      } else {
+        window.kind = WindowKind::column;
+        window.column = *program_->usage.find(body->window->text);
+      }
+      outer_first.push_back(window);
+      outer_conversions.push_back(conversion_of(body->conversion));
+      body = body->inner.get();
+    }
+    innermost = body;
+    info.kind = kind_of(body->aggregate);
+    const bool daily = body->conversion && body->conversion->stage && body->conversion->stage->text == "day";
+    if (daily) {
+      info.windows.push_back(MeterWindow{WindowKind::day, 0, MeterKind::sum});
+      info.conversions = {conversion_of(body->conversion), std::nullopt};
+    } else {
+      info.windows.assign(outer_first.rbegin(), outer_first.rend());
+      info.conversions.push_back(conversion_of(body->conversion));
+      info.conversions.insert(info.conversions.end(), outer_conversions.rbegin(), outer_conversions.rend());
+    }
+    bool any = false;
+    for (const auto& c : info.conversions) any = any || c.has_value();
+    if (!any) info.conversions.clear();
+    return info;
+  }
+
   void record_program() {
     begin_chunk(program_->record);
     for (std::size_t m = 0; m < scheme_.meters.size(); ++m) {
       const ast::Meter& meter = scheme_.meters[m];
-      const auto aggregate = *front::parse_aggregate(meter.aggregate);
-      MeterInfo info{meter.name, aggregate == front::Aggregate::sum     ? MeterKind::sum
-                                 : aggregate == front::Aggregate::count ? MeterKind::count
-                                 : aggregate == front::Aggregate::max   ? MeterKind::max
-                                                                        : MeterKind::min};
-      program_->meters.push_back(info);
+      const ast::MeterBody* body = nullptr;
+      MeterInfo info = meter_info(meter, body);
+      const MeterKind kind = info.kind;
+      program_->meters.push_back(std::move(info));
       location_ = meter.range.begin;
       const unsigned r = take_register();
       std::optional<std::size_t> skip;
-      if (meter.filter) {
-        expr(*meter.filter, r);
+      if (body->filter) {
+        expr(*body->filter, r);
         location_ = meter.range.begin;
         skip = emit(Opcode::JMPF, r, 0);
       }
       const auto index = static_cast<unsigned>(m);
-      if (info.kind == MeterKind::count) {
+      if (kind == MeterKind::count) {
         emit(Opcode::MCOUNT, index);
+      } else if (kind == MeterKind::distinct) {
+        emit(Opcode::MDIST, index, body->argument->resolved);
       } else {
-        expr(*meter.argument, r);
+        expr(*body->argument, r);
         location_ = meter.range.begin;
-        const Opcode op = info.kind == MeterKind::sum ? Opcode::MSUM
-                          : info.kind == MeterKind::max ? Opcode::MMAX
-                                                        : Opcode::MMIN;
+        const Opcode op = kind == MeterKind::sum       ? Opcode::MSUM
+                          : kind == MeterKind::max     ? Opcode::MMAX
+                          : kind == MeterKind::min     ? Opcode::MMIN
+                          : kind == MeterKind::latest  ? Opcode::MLAST
+                          : kind == MeterKind::average ? Opcode::MAVG
+                                                       : Opcode::MWSUM;
         emit(op, index, r);
       }
       if (skip) patch_jump(*skip);

@@ -46,6 +46,12 @@ struct Expr {
 };
 using ExprPtr = std::unique_ptr<Expr>;
 
+// A name and where it was written.
+struct Named {
+  std::string text;
+  SourceRange range;
+};
+
 struct Column {
   std::string name;
   SourceRange range;
@@ -55,13 +61,31 @@ struct Column {
   ExprPtr default_value;  // a literal
 };
 
-struct Meter {
-  std::string name;
-  SourceRange range;  // the name
+// `, seconds -> minutes rounded up per day`
+struct Conversion {
+  SourceRange range;
+  Named from;
+  Named to;
+  std::optional<Named> direction;  // up, down, nearest
+  std::optional<Named> stage;      // day, period
+};
+
+// What a meter aggregates: `sum quantity where ...`, or a window over an
+// inner body: `max over days of (distinct user where ...)`.
+struct MeterBody {
   std::string aggregate;
   SourceRange aggregate_range;
   ExprPtr argument;  // may be null (count)
   ExprPtr filter;    // may be null
+  std::optional<Named> window;  // `days` or a column name
+  std::unique_ptr<MeterBody> inner;
+  std::optional<Conversion> conversion;
+};
+
+struct Meter {
+  std::string name;
+  SourceRange range;  // the name
+  MeterBody body;
 };
 
 enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume };
@@ -99,12 +123,6 @@ struct Charge {
   std::uint32_t meter_index = 0;
 };
 
-// A name and where it was written.
-struct Named {
-  std::string text;
-  SourceRange range;
-};
-
 struct Scheme {
   std::shared_ptr<const SourceFile> file;
   std::optional<Named> name;
@@ -112,6 +130,10 @@ struct Scheme {
   std::optional<Named> currency;
   std::optional<Named> rounding_mode;
   std::optional<Named> rounding_stage;
+  // `period calendar month UTC`
+  std::optional<Named> period_calendar;
+  std::optional<Named> period_unit;
+  std::optional<Named> period_zone;
   bool has_usage = false;
   SourceRange usage_range;
   std::vector<Column> columns;

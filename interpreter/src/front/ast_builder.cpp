@@ -80,6 +80,14 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
       error(range_of(r), "rounding is declared twice", "keep one `rounding` line");
     scheme.rounding_mode = named(r->roundingMode, r->roundingMode->getText());
     if (r->stage) scheme.rounding_stage = named(r->stage, r->stage->getText());
+  } else if (auto* period = dynamic_cast<P::PeriodDeclContext*>(ctx)) {
+    if (scheme.period_calendar)
+      error(range_of(period), "the period is declared twice", "keep one `period` line");
+    scheme.period_calendar = named(period->calendar, period->calendar->getText());
+    scheme.period_unit = named(period->unit, period->unit->getText());
+    if (period->zone) scheme.period_zone = named(period->zone, period->zone->getText());
+    if (period->zoneText)
+      scheme.period_zone = named(period->zoneText, unquote(period->zoneText->getText()));
   } else if (auto* u = dynamic_cast<P::UsageDeclContext*>(ctx)) {
     if (scheme.has_usage)
       error(range_of(u->USAGE()->getSymbol()), "the usage block is declared twice",
@@ -109,17 +117,40 @@ ast::Meter AstBuilder::meter(P::MeterDeclContext* ctx) {
   ast::Meter m;
   m.name = ctx->name->getText();
   m.range = range_of(ctx->name);
-  auto* body = ctx->meterBody();
-  m.aggregate = body->aggregate->getText();
-  m.aggregate_range = range_of(body->aggregate);
-  const auto exprs = body->expr();
-  for (auto* e : exprs) {
-    if (e == body->filter)
-      m.filter = expr(e);
-    else
-      m.argument = expr(e);
-  }
+  m.body = meter_body(ctx->meterBody());
   return m;
+}
+
+ast::MeterBody AstBuilder::meter_body(P::MeterBodyContext* ctx) {
+  ast::MeterBody body;
+  if (auto* windowed = dynamic_cast<P::WindowedMeterContext*>(ctx)) {
+    body.aggregate = windowed->aggregate->getText();
+    body.aggregate_range = range_of(windowed->aggregate);
+    body.window = named(windowed->window, windowed->window->getText());
+    body.inner = std::make_unique<ast::MeterBody>(meter_body(windowed->inner));
+    if (windowed->conversion()) body.conversion = conversion(windowed->conversion());
+  } else if (auto* simple = dynamic_cast<P::SimpleMeterContext*>(ctx)) {
+    body.aggregate = simple->aggregate->getText();
+    body.aggregate_range = range_of(simple->aggregate);
+    for (auto* e : simple->expr()) {
+      if (e == simple->filter)
+        body.filter = expr(e);
+      else
+        body.argument = expr(e);
+    }
+    if (simple->conversion()) body.conversion = conversion(simple->conversion());
+  }
+  return body;
+}
+
+ast::Conversion AstBuilder::conversion(P::ConversionContext* ctx) {
+  ast::Conversion c;
+  c.range = range_of(ctx);
+  c.from = named(ctx->from, ctx->from->getText());
+  c.to = named(ctx->to, ctx->to->getText());
+  if (ctx->direction) c.direction = named(ctx->direction, ctx->direction->getText());
+  if (ctx->stage) c.stage = named(ctx->stage, ctx->stage->getText());
+  return c;
 }
 
 ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {

@@ -21,6 +21,8 @@ class AstBuilder {
   void declaration(grammar::TariffParser::DeclarationContext* ctx, ast::Scheme& scheme);
   ast::Column column(grammar::TariffParser::ColumnContext* ctx);
   ast::Meter meter(grammar::TariffParser::MeterDeclContext* ctx);
+  ast::MeterBody meter_body(grammar::TariffParser::MeterBodyContext* ctx);
+  ast::Conversion conversion(grammar::TariffParser::ConversionContext* ctx);
   ast::Charge charge(grammar::TariffParser::ChargeDeclContext* ctx);
   ast::Tier tier(grammar::TariffParser::TierContext* ctx);
   std::optional<Decimal> number(antlr4::Token* token);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "front/units.h"
 #include "support/suggest.h"
 #include "tariff/currency.h"
 #include "tariff/usage_schema.h"
@@ -17,12 +18,19 @@ std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept {
   if (name == "count") return Aggregate::count;
   if (name == "max") return Aggregate::max;
   if (name == "min") return Aggregate::min;
+  if (name == "distinct") return Aggregate::distinct;
+  if (name == "latest") return Aggregate::latest;
+  if (name == "average") return Aggregate::average;
+  if (name == "weighted_sum") return Aggregate::weighted_sum;
   return std::nullopt;
 }
 
 namespace {
 
-const std::vector<std::string> kAggregates = {"sum", "count", "max", "min"};
+const std::vector<std::string> kAggregates = {"sum",    "count",  "max",    "min",
+                                              "distinct", "latest", "average", "weighted_sum"};
+const std::vector<std::string> kDirections = {"up", "down", "nearest"};
+const std::vector<std::string> kStages = {"day", "period"};
 const std::vector<std::string> kColumnTypes = {"id", "text", "decimal", "integer", "timestamp"};
 const std::vector<std::string> kRoundingModes = {"half_up", "half_even", "half_down", "up",
                                                  "down",    "ceiling",   "floor"};
@@ -57,6 +65,7 @@ class Checker {
     const std::size_t errors_before = diagnostics_.error_count();
     header();
     columns();
+    period();
     meters();
     charges();
     unused_meters();
@@ -146,6 +155,7 @@ class Checker {
           error(column.default_value->range, "a timestamp column cannot have a default");
       }
       column_types_.emplace(column.name, *type);
+      if (column.name == "time" && *type == ColumnType::timestamp) has_time_ = true;
     }
     if (scheme_.has_usage && !has_account)
       error(scheme_.usage_range, "the usage block has no `account` column",
@@ -160,22 +170,124 @@ class Checker {
       }
       meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
       meter_names_.push_back(meter.name);
-      const auto aggregate = parse_aggregate(meter.aggregate);
-      if (!aggregate) {
-        error(meter.aggregate_range, fmt::format("unknown aggregation `{}`", meter.aggregate),
-              suggestion_hint(meter.aggregate, kAggregates, "aggregations"));
-      } else if (*aggregate == Aggregate::count) {
-        if (meter.argument)
-          error(meter.argument->range, "`count` counts records and takes no value",
-                "write `count where <condition>`");
-      } else if (!meter.argument) {
-        error(meter.aggregate_range, fmt::format("`{}` needs a value to aggregate", meter.aggregate),
-              fmt::format("write `{} quantity`", meter.aggregate));
-      } else {
-        expect(*meter.argument, ast::Type::number, "the aggregated value");
-      }
-      if (meter.filter) expect(*meter.filter, ast::Type::boolean, "a `where` filter");
+      meter_body(meter.body, true);
     }
+  }
+
+  // Needs the `time` column for day windows, `latest` and `weighted_sum`.
+  void require_time(SourceRange range, std::string_view what) {
+    if (has_time_) return;
+    error(range, fmt::format("{} needs the time of each record", what),
+          "add `time timestamp` to the usage block");
+  }
+
+  void meter_body(ast::MeterBody& body, bool outermost) {
+    const auto aggregate = parse_aggregate(body.aggregate);
+    if (!aggregate) {
+      error(body.aggregate_range, fmt::format("unknown aggregation `{}`", body.aggregate),
+            suggestion_hint(body.aggregate, kAggregates, "aggregations"));
+    }
+    if (body.window) {
+      if (aggregate && (*aggregate == Aggregate::distinct || *aggregate == Aggregate::latest ||
+                        *aggregate == Aggregate::weighted_sum))
+        error(body.aggregate_range,
+              fmt::format("`{}` cannot combine windows", body.aggregate),
+              "over a window use sum, max, min, average or count");
+      if (body.window->text == "days") {
+        require_time(body.window->range, "a window over days");
+      } else {
+        auto it = column_types_.find(body.window->text);
+        if (it == column_types_.end()) {
+          error(body.window->range, fmt::format("unknown window `{}`", body.window->text),
+                fmt::format("a window is `days` or a column; {}",
+                            suggestion_hint(body.window->text, column_names_, "columns")));
+        } else if (is_numeric(it->second)) {
+          error(body.window->range,
+                fmt::format("the window column `{}` must be an id or text column", body.window->text));
+        }
+      }
+      meter_body(*body.inner, false);
+    } else if (aggregate) {
+      switch (*aggregate) {
+        case Aggregate::count:
+          if (body.argument)
+            error(body.argument->range, "`count` counts records and takes no value",
+                  "write `count where <condition>`");
+          break;
+        case Aggregate::distinct:
+          if (!body.argument) {
+            error(body.aggregate_range, "`distinct` needs the column whose values it counts",
+                  "write `distinct user`");
+          } else if (body.argument->kind != ast::ExprKind::name) {
+            error(body.argument->range, "`distinct` counts the values of one column",
+                  "write `distinct user`");
+          } else {
+            type_of(*body.argument);
+          }
+          break;
+        default:
+          if (!body.argument) {
+            error(body.aggregate_range, fmt::format("`{}` needs a value to aggregate", body.aggregate),
+                  fmt::format("write `{} quantity`", body.aggregate));
+          } else {
+            expect(*body.argument, ast::Type::number, "the aggregated value");
+          }
+          if (*aggregate == Aggregate::latest || *aggregate == Aggregate::weighted_sum)
+            require_time(body.aggregate_range, fmt::format("`{}`", body.aggregate));
+          break;
+      }
+      if (body.filter) expect(*body.filter, ast::Type::boolean, "a `where` filter");
+    }
+    if (body.conversion) conversion(*body.conversion, outermost && !body.window);
+  }
+
+  void conversion(const ast::Conversion& c, bool may_be_daily) {
+    const auto from = find_unit(c.from.text);
+    const auto to = find_unit(c.to.text);
+    if (!from)
+      error(c.from.range, fmt::format("unknown unit `{}`", c.from.text),
+            suggestion_hint(c.from.text, unit_names(), "units"));
+    if (!to)
+      error(c.to.range, fmt::format("unknown unit `{}`", c.to.text),
+            suggestion_hint(c.to.text, unit_names(), "units"));
+    if (from && to && from->dimension != to->dimension)
+      error(c.range, fmt::format("cannot convert {} to {}", c.from.text, c.to.text),
+            "time converts to time and data sizes to data sizes");
+    if (c.direction && c.direction->text != "up" && c.direction->text != "down" &&
+        c.direction->text != "nearest")
+      error(c.direction->range, fmt::format("unknown rounding direction `{}`", c.direction->text),
+            suggestion_hint(c.direction->text, kDirections, "directions"));
+    if (c.stage) {
+      if (c.stage->text != "day" && c.stage->text != "period") {
+        error(c.stage->range, fmt::format("unknown conversion stage `{}`", c.stage->text),
+              suggestion_hint(c.stage->text, kStages, "stages"));
+      } else if (c.stage->text == "day") {
+        if (!may_be_daily)
+          error(c.stage->range, "`per day` applies to a meter without windows",
+                "write the window instead: `sum over days of (...)`");
+        else
+          require_time(c.stage->range, "rounding per day");
+      }
+      if (!c.direction)
+        error(c.stage->range, "a stage is given but no rounding",
+              "write `rounded up per day` (or down, nearest)");
+    }
+  }
+
+  void period() {
+    if (!scheme_.period_calendar) return;
+    if (scheme_.period_calendar->text != "calendar")
+      error(scheme_.period_calendar->range,
+            fmt::format("unknown period `{}`", scheme_.period_calendar->text),
+            "periods are written `period calendar month UTC`");
+    if (scheme_.period_unit->text != "month")
+      error(scheme_.period_unit->range,
+            fmt::format("`calendar {}` periods are not supported yet", scheme_.period_unit->text),
+            "rate by calendar month: `period calendar month UTC`");
+    if (scheme_.period_zone && !parse_zone_offset(scheme_.period_zone->text))
+      error(scheme_.period_zone->range, fmt::format("unknown time zone `{}`", scheme_.period_zone->text),
+            "write UTC or a fixed offset in quotes, such as \"+08:00\"");
+    require_time(scheme_.period_calendar->range, "a billing period");
   }
 
   void charges() {
@@ -416,9 +528,23 @@ class Checker {
   std::map<std::string, std::uint32_t> meter_index_;
   std::vector<std::string> meter_names_;
   std::set<std::string> used_meters_;
+  bool has_time_ = false;
 };
 
 }  // namespace
+
+std::optional<std::int32_t> parse_zone_offset(std::string_view zone) noexcept {
+  if (zone == "UTC") return 0;
+  // "+HH:MM" or "-HH:MM"
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
+  auto digit = [&](std::size_t i) { return zone[i] >= '0' && zone[i] <= '9'; };
+  if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return std::nullopt;
+  const int hours = (zone[1] - '0') * 10 + (zone[2] - '0');
+  const int minutes = (zone[4] - '0') * 10 + (zone[5] - '0');
+  if (hours > 14 || minutes > 59) return std::nullopt;
+  const std::int32_t seconds = hours * 3600 + minutes * 60;
+  return zone[0] == '-' ? -seconds : seconds;
+}
 
 bool check(ast::Scheme& scheme, Diagnostics& diagnostics) {
   return Checker(scheme, diagnostics).run();

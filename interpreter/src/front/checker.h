@@ -12,7 +12,10 @@ namespace tariff::front {
 bool check(ast::Scheme& scheme, Diagnostics& diagnostics);
 
 // The aggregations a meter may use.
-enum class Aggregate : std::uint8_t { sum, count, max, min };
+enum class Aggregate : std::uint8_t { sum, count, max, min, distinct, latest, average, weighted_sum };
 std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept;
+
+// "UTC" or a fixed offset "+08:00" in seconds east of UTC.
+std::optional<std::int32_t> parse_zone_offset(std::string_view zone) noexcept;
 
 }  // namespace tariff::front

@@ -34,7 +34,7 @@ Checked check_text(const std::string& body) {
 TEST(Checker, ResolvesColumnsAndTypesExpressions) {
   auto c = check_text("meter m = sum quantity where event == \"a\"\ncharge \"C\" = m at 1\n");
   ASSERT_TRUE(c.ok) << c.diagnostics.render_all();
-  const auto& meter = c.scheme->meters[0];
+  const auto& meter = c.scheme->meters[0].body;
   EXPECT_EQ(meter.argument->type, ast::Type::number);
   EXPECT_EQ(meter.argument->resolved, 2u);  // quantity is the third column
   EXPECT_EQ(meter.filter->type, ast::Type::boolean);

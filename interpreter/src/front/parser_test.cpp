@@ -36,7 +36,7 @@ charge "Use" = m at 1.5% per 1_000
   ASSERT_TRUE(scheme->columns[1].default_value);
   EXPECT_TRUE(scheme->columns[2].optional);
   ASSERT_EQ(scheme->meters.size(), 1u);
-  const auto& meter = scheme->meters[0];
+  const auto& meter = scheme->meters[0].body;
   EXPECT_EQ(meter.aggregate, "sum");
   ASSERT_TRUE(meter.argument);
   EXPECT_EQ(meter.argument->kind, ast::ExprKind::binary);
@@ -58,10 +58,10 @@ TEST(Parser, PrecedenceMultiplicationBeforeAdditionBeforeComparison) {
   Diagnostics d;
   auto scheme = parse("meter m = sum 1 + 2 * 3 where 1 + 1 < 3 and not 2 > 3 or 1 == 1\n", d);
   ASSERT_TRUE(scheme) << d.render_all();
-  const auto& arg = *scheme->meters[0].argument;
+  const auto& arg = *scheme->meters[0].body.argument;
   ASSERT_EQ(arg.op, ast::BinaryOp::add);
   EXPECT_EQ(arg.operands[1]->op, ast::BinaryOp::multiply);
-  const auto& filter = *scheme->meters[0].filter;
+  const auto& filter = *scheme->meters[0].body.filter;
   ASSERT_EQ(filter.op, ast::BinaryOp::logical_or);
   EXPECT_EQ(filter.operands[0]->op, ast::BinaryOp::logical_and);
   EXPECT_EQ(filter.operands[0]->operands[1]->kind, ast::ExprKind::logical_not);

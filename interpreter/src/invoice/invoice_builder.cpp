@@ -18,6 +18,11 @@ InvoiceBuilder::InvoiceBuilder(const Program& program) : program_(program) {
   invoice_.minor_digits = program.minor_digits;
 }
 
+void InvoiceBuilder::set_period(std::string start, std::string end) {
+  invoice_.period_start = std::move(start);
+  invoice_.period_end = std::move(end);
+}
+
 Expected<std::monostate, std::string> InvoiceBuilder::add_account(
     const std::string& account, const std::vector<EmittedLine>& lines) {
   const int digits = program_.minor_digits;

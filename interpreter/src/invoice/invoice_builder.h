@@ -14,6 +14,7 @@ namespace tariff {
 class InvoiceBuilder {
  public:
   explicit InvoiceBuilder(const Program& program);
+  void set_period(std::string start, std::string end);
   // Accounts must be added in the order they appear on the invoice.
   Expected<std::monostate, std::string> add_account(const std::string& account,
                                                     const std::vector<EmittedLine>& lines);

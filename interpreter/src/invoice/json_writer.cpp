@@ -40,9 +40,18 @@ std::string format_json(const Invoice& invoice) {
   append_string(out, invoice.version);
   out += ",\"currency\":";
   append_string(out, invoice.currency);
-  // The rated period comes with the period rules of the scheme; until a
-  // scheme declares one, both ends are null.
-  out += ",\"period\":{\"start\":null,\"end\":null},\"accounts\":[";
+  // A scheme without `period` rates whatever it is given: both ends null.
+  out += ",\"period\":{\"start\":";
+  if (invoice.period_start.empty())
+    out += "null";
+  else
+    append_string(out, invoice.period_start);
+  out += ",\"end\":";
+  if (invoice.period_end.empty())
+    out += "null";
+  else
+    append_string(out, invoice.period_end);
+  out += "},\"accounts\":[";
   for (std::size_t a = 0; a < invoice.accounts.size(); ++a) {
     const AccountInvoice& account = invoice.accounts[a];
     if (a > 0) out += ',';

@@ -23,6 +23,8 @@ std::string pad_right(const std::string& text, std::size_t width) {
 std::string format_text(const Invoice& invoice) {
   std::string out = fmt::format("{} (version {}), amounts in {}\n", invoice.scheme, invoice.version,
                                 invoice.currency);
+  if (!invoice.period_start.empty())
+    out += fmt::format("Period {} to {}\n", invoice.period_start, invoice.period_end);
   std::size_t name_width = std::string_view("Charge").size();
   std::size_t quantity_width = std::string_view("Quantity").size();
   std::size_t amount_width = std::string_view("Amount").size();

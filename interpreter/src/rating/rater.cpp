@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
+#include "rating/billing_period.h"
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
 #include "vm/vm.h"
@@ -21,6 +24,10 @@ struct Rater::State {
   Frame frame;
   std::unordered_map<std::string, std::vector<MeterSlot>> accounts;
   ReadCounts counts;
+  std::optional<BillingPeriod> period;
+  bool period_inferred = false;
+  // Months of rows set aside as outside an inferred period.
+  std::set<std::string> other_months;
 };
 
 namespace {
@@ -53,7 +60,26 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
   // Rows of one account usually come together: remember the last one.
   std::string last_account;
   std::vector<MeterSlot>* last_meters = nullptr;
+  const bool has_period = program.billing_period.kind != PeriodKind::none;
+  std::uint64_t outside = 0;
   while (reader.next(row, rejects)) {
+    if (has_period) {
+      const Decimal time = row.fields[*program.usage.time_column].number;
+      if (!s.period) {
+        s.period = month_containing(time, program.billing_period.zone_offset);
+        s.period_inferred = true;
+      }
+      if (time < s.period->bounds.start || time >= s.period->bounds.end) {
+        ++outside;
+        if (s.period_inferred)
+          s.other_months.insert(month_containing(time, program.billing_period.zone_offset).label);
+        rejects.reject(Reject{std::string(row.file), row.line,
+                              fmt::format("outside the billing period {} ({} to {})", s.period->label,
+                                          s.period->start, s.period->end),
+                              std::string(row.text)});
+        continue;
+      }
+    }
     const std::string_view account = row.fields[account_column].text;
     if (!last_meters || account != last_account) {
       auto [it, inserted] = s.accounts.try_emplace(std::string(account));
@@ -68,9 +94,20 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
   }
   const ReadCounts& counts = reader.counts();
   s.counts.read += counts.read;
-  s.counts.accepted += counts.accepted;
-  s.counts.rejected += counts.rejected;
+  s.counts.accepted += counts.accepted - outside;
+  s.counts.rejected += counts.rejected + outside;
   if (auto failed = reader.input_error()) return unexpected(RunError{*failed});
+  return std::monostate{};
+}
+
+Expected<std::monostate, RunError> Rater::set_period(std::string_view month) {
+  State& s = *state_;
+  if (s.program->billing_period.kind == PeriodKind::none)
+    return unexpected(RunError{"the scheme declares no billing period; remove --period"});
+  auto period = parse_month(month, s.program->billing_period.zone_offset);
+  if (!period) return unexpected(RunError{period.error()});
+  s.period = *period;
+  s.period_inferred = false;
   return std::monostate{};
 }
 
@@ -78,6 +115,18 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
   State& s = *state_;
   State& o = *other.state_;
   if (s.program != o.program) return unexpected(RunError{"cannot merge raters of different programs"});
+  if (o.period && s.period && o.period->label != s.period->label) {
+    if (s.period_inferred || o.period_inferred)
+      s.other_months.insert(o.period->label);
+    else
+      return unexpected(RunError{fmt::format("cannot merge the periods {} and {}", s.period->label,
+                                             o.period->label)});
+  }
+  if (!s.period && o.period) {
+    s.period = o.period;
+    s.period_inferred = o.period_inferred;
+  }
+  s.other_months.insert(o.other_months.begin(), o.other_months.end());
   for (auto& [account, meters] : o.accounts) {
     auto [it, inserted] = s.accounts.try_emplace(account);
     if (inserted) {
@@ -85,7 +134,8 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
       continue;
     }
     for (std::size_t m = 0; m < meters.size(); ++m) {
-      if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], meters[m]); !merged)
+      if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], std::move(meters[m]));
+          !merged)
         return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
                                                s.program->meters[m].name, account,
                                                describe(merged.error()))});
@@ -109,11 +159,31 @@ Expected<Invoice, RunError> Rater::finish() {
   for (const auto& entry : s.accounts) ids.push_back(&entry.first);
   std::sort(ids.begin(), ids.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
 
+  if (s.period_inferred && !s.other_months.empty()) {
+    std::string months = s.period->label;
+    for (const auto& other : s.other_months) months += ", " + other;
+    return unexpected(RunError{fmt::format(
+        "the usage spans more than one billing period ({}); rate one at a time with --period",
+        months)});
+  }
   InvoiceBuilder builder(program);
+  if (s.period) builder.set_period(s.period->start, s.period->end);
+  std::optional<PeriodBounds> bounds;
+  if (s.period) bounds = s.period->bounds;
   std::vector<EmittedLine> lines;
+  std::vector<Decimal> values(program.meters.size());
   for (const std::string* id : ids) {
     lines.clear();
-    if (auto ran = run_period(program, s.accounts.at(*id).data(), s.frame, lines); !ran)
+    const auto& slots = s.accounts.at(*id);
+    for (std::size_t m = 0; m < program.meters.size(); ++m) {
+      auto value = meter_value(program.meters[m], slots[m], bounds, program.rounding);
+      if (!value)
+        return unexpected(RunError{fmt::format("{}: error: meter `{}` of account {}: {}",
+                                               program.source_name, program.meters[m].name, *id,
+                                               describe(value.error()))});
+      values[m] = *value;
+    }
+    if (auto ran = run_period(program, values.data(), s.frame, lines); !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), *id)});
     if (auto added = builder.add_account(*id, lines); !added)

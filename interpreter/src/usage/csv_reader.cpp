@@ -508,6 +508,7 @@ std::optional<std::string> CsvUsageReader::type_record(Row& row) {
   row.fields.resize(schema_.columns.size());
   row.file = file_name_;
   row.line = framer_.line();
+  row.text = framer_.text();
   const std::size_t record_size = framer_.text().size();
   if (unescaped_.size() < record_size) unescaped_.resize(record_size);
   unescaped_used_ = 0;

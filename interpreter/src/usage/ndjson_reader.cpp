@@ -458,6 +458,7 @@ std::optional<std::string> NdjsonUsageReader::type_values(Row& row) {
   row.fields.resize(schema_.columns.size());
   row.file = file_name_;
   row.line = framer_.line();
+  row.text = framer_.text();
   for (std::size_t i = 0; i < schema_.columns.size(); ++i) {
     const Column& column = schema_.columns[i];
     const Slot& slot = slots_[i];

@@ -24,6 +24,7 @@ struct Row {
   std::vector<Field> fields;
   std::string_view file;
   std::uint64_t line = 0;  // 1-based physical line where the record starts
+  std::string_view text;   // the original record, for a reject after reading
 };
 
 // The reject and count types are public (tariff/records.h).

@@ -1,30 +1,271 @@
-// Combining meter states.
+// Updating, merging and valuing meter state.
 #include "vm/meter_state.h"
+
+#include <algorithm>
+
+#include "usage/timestamp.h"
 
 namespace tariff {
 
-Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, const MeterSlot& from) {
-  if (!from.seen) return std::monostate{};
-  if (!into.seen) {
-    into = from;
+MeterExtra& MeterSlot::ensure_extra() {
+  if (!extra) extra = std::make_unique<MeterExtra>();
+  return *extra;
+}
+
+namespace {
+
+std::string day_key(Decimal time, std::int32_t zone_offset) {
+  // Whole seconds are enough to place a record in its day.
+  const std::int64_t seconds = time.to_int64(RoundingMode::floor).value_or(0) + zone_offset;
+  return std::to_string(usage::day_number(seconds));
+}
+
+}  // namespace
+
+MeterSlot& slot_for_record(const Program& program, const MeterInfo& meter, MeterSlot& slot,
+                           const usage::Row& row) {
+  if (meter.windows.empty()) return slot;
+  std::vector<std::string> key;
+  key.reserve(meter.windows.size());
+  for (auto w = meter.windows.rbegin(); w != meter.windows.rend(); ++w) {
+    if (w->kind == WindowKind::day)
+      key.push_back(day_key(row.fields[*program.usage.time_column].number, program.billing_period.zone_offset));
+    else
+      key.emplace_back(row.fields[w->column].text);
+  }
+  return slot.ensure_extra().windows[std::move(key)];
+}
+
+Expected<std::monostate, DecimalError> add_to_sum(MeterSlot& slot, Decimal value) {
+  auto sum = add(slot.value, value);
+  if (!sum) return unexpected(sum.error());
+  slot.value = *sum;
+  slot.seen = true;
+  return std::monostate{};
+}
+
+void keep_max(MeterSlot& slot, Decimal value) {
+  if (!slot.seen || value > slot.value) slot.value = value;
+  slot.seen = true;
+}
+
+void keep_min(MeterSlot& slot, Decimal value) {
+  if (!slot.seen || value < slot.value) slot.value = value;
+  slot.seen = true;
+}
+
+void add_distinct(MeterSlot& slot, std::string_view value) {
+  auto& set = slot.ensure_extra().distinct;
+  if (set.find(std::string(value)) == set.end()) set.emplace(value);
+  slot.seen = true;
+}
+
+void keep_latest(MeterSlot& slot, Decimal value, Decimal time) {
+  if (!slot.seen || time > slot.time || (time == slot.time && value > slot.value)) {
+    slot.value = value;
+    slot.time = time;
+  }
+  slot.seen = true;
+}
+
+Expected<std::monostate, DecimalError> add_sample(MeterSlot& slot, Decimal value) {
+  auto sum = add(slot.value, value);
+  if (!sum) return unexpected(sum.error());
+  auto count = add(slot.count, Decimal::from_int(1));
+  if (!count) return unexpected(count.error());
+  slot.value = *sum;
+  slot.count = *count;
+  slot.seen = true;
+  return std::monostate{};
+}
+
+void add_increment(MeterSlot& slot, Decimal value, Decimal time) {
+  slot.ensure_extra().points.emplace_back(time, value);
+  slot.seen = true;
+}
+
+Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, MeterSlot&& from) {
+  if (!from.seen && !from.extra) return std::monostate{};
+  if (!into.seen && !into.extra) {
+    into = std::move(from);
     return std::monostate{};
   }
-  switch (kind) {
-    case MeterKind::sum:
-    case MeterKind::count: {
-      auto sum = add(into.value, from.value);
-      if (!sum) return unexpected(sum.error());
-      into.value = *sum;
-      break;
+  if (from.seen) {
+    switch (kind) {
+      case MeterKind::sum:
+      case MeterKind::count:
+      case MeterKind::average: {
+        auto sum = add(into.value, from.value);
+        auto count = add(into.count, from.count);
+        if (!sum) return unexpected(sum.error());
+        if (!count) return unexpected(count.error());
+        into.value = *sum;
+        into.count = *count;
+        break;
+      }
+      case MeterKind::max: keep_max(into, from.value); break;
+      case MeterKind::min: keep_min(into, from.value); break;
+      case MeterKind::latest:
+        if (into.seen)
+          keep_latest(into, from.value, from.time);
+        else
+          into.value = from.value, into.time = from.time;
+        break;
+      case MeterKind::distinct:
+      case MeterKind::weighted_sum: break;  // their state is in `extra`
     }
-    case MeterKind::max:
-      if (from.value > into.value) into.value = from.value;
-      break;
-    case MeterKind::min:
-      if (from.value < into.value) into.value = from.value;
-      break;
+    into.seen = true;
+  }
+  if (from.extra) {
+    MeterExtra& target = into.ensure_extra();
+    target.distinct.merge(from.extra->distinct);
+    target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
+    for (auto& [key, inner] : from.extra->windows) {
+      if (auto merged = merge(kind, target.windows[key], std::move(inner)); !merged) return merged;
+    }
   }
   return std::monostate{};
+}
+
+namespace {
+
+using Value = Expected<Decimal, DecimalError>;
+
+// Σ gauge × seconds held / seconds in the period (V30). The gauge starts at
+// 0 at the period start and changes by each increment at its time.
+Value weighted_sum(const MeterSlot& slot, const std::optional<PeriodBounds>& period, RoundingMode mode) {
+  if (!slot.extra || !period) return Decimal();
+  auto points = slot.extra->points;
+  std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second < b.second;
+  });
+  Decimal gauge;
+  Decimal area;
+  Decimal at = period->start;
+  for (const auto& [time, increment] : points) {
+    const Decimal from = std::max(time, period->start);
+    if (from > at) {
+      auto held = subtract(from, at);
+      if (!held) return unexpected(held.error());
+      auto part = multiply(gauge, *held);
+      if (!part) return unexpected(part.error());
+      auto sum = add(area, *part);
+      if (!sum) return unexpected(sum.error());
+      area = *sum;
+      at = from;
+    }
+    auto next = add(gauge, increment);
+    if (!next) return unexpected(next.error());
+    gauge = *next;
+  }
+  auto held = subtract(period->end, at);
+  if (!held) return unexpected(held.error());
+  auto part = multiply(gauge, *held);
+  if (!part) return unexpected(part.error());
+  auto total = add(area, *part);
+  if (!total) return unexpected(total.error());
+  auto length = subtract(period->end, period->start);
+  if (!length) return unexpected(length.error());
+  auto average = divide(*total, *length, Decimal::kMaxScale, mode);
+  if (!average) return average;
+  return average->normalized();
+}
+
+Value base_value(MeterKind kind, const MeterSlot& slot, const std::optional<PeriodBounds>& period,
+                 RoundingMode mode) {
+  switch (kind) {
+    case MeterKind::distinct:
+      return Decimal::from_int(slot.extra ? static_cast<std::int64_t>(slot.extra->distinct.size()) : 0);
+    case MeterKind::average: {
+      if (slot.count.is_zero()) return Decimal();
+      auto mean = divide(slot.value, slot.count, Decimal::kMaxScale, mode);
+      if (!mean) return mean;
+      return mean->normalized();
+    }
+    case MeterKind::weighted_sum: return weighted_sum(slot, period, mode);
+    default: return slot.seen ? slot.value : Decimal();
+  }
+}
+
+Value convert(Decimal value, const std::optional<UnitConversion>& conversion, RoundingMode mode) {
+  if (!conversion) return value;
+  auto scaled = multiply(value, conversion->from_size);
+  if (!scaled) return scaled;
+  if (conversion->rounding) return divide(*scaled, conversion->to_size, 0, *conversion->rounding);
+  auto divided = divide(*scaled, conversion->to_size, Decimal::kMaxScale, mode);
+  if (!divided) return divided;
+  return divided->normalized();
+}
+
+const std::optional<UnitConversion>& conversion_at(const MeterInfo& meter, std::size_t level) {
+  static const std::optional<UnitConversion> none;
+  return level < meter.conversions.size() ? meter.conversions[level] : none;
+}
+
+Value reduce(MeterKind reduce_kind, const std::vector<Decimal>& values, RoundingMode mode) {
+  if (values.empty()) return Decimal();
+  Decimal result = reduce_kind == MeterKind::count
+                       ? Decimal::from_int(static_cast<std::int64_t>(values.size()))
+                       : values.front();
+  if (reduce_kind == MeterKind::count) return result;
+  for (std::size_t i = 1; i < values.size(); ++i) {
+    switch (reduce_kind) {
+      case MeterKind::max: result = std::max(result, values[i]); break;
+      case MeterKind::min: result = std::min(result, values[i]); break;
+      default: {
+        auto sum = add(result, values[i]);
+        if (!sum) return sum;
+        result = *sum;
+      }
+    }
+  }
+  if (reduce_kind == MeterKind::average) {
+    auto mean = divide(result, Decimal::from_int(static_cast<std::int64_t>(values.size())),
+                       Decimal::kMaxScale, mode);
+    if (!mean) return mean;
+    return mean->normalized();
+  }
+  return result;
+}
+
+}  // namespace
+
+Expected<Decimal, DecimalError> meter_value(const MeterInfo& meter, const MeterSlot& slot,
+                                            const std::optional<PeriodBounds>& period,
+                                            RoundingMode mode) {
+  if (meter.windows.empty()) {
+    auto value = base_value(meter.kind, slot, period, mode);
+    if (!value) return value;
+    return convert(*value, conversion_at(meter, 0), mode);
+  }
+  if (!slot.extra || slot.extra->windows.empty()) return Decimal();
+  // Values per window key, then reduced one window at a time, innermost
+  // first, by dropping the last key component.
+  std::map<std::vector<std::string>, Decimal> level;
+  for (const auto& [key, inner] : slot.extra->windows) {
+    auto value = base_value(meter.kind, inner, period, mode);
+    if (!value) return value;
+    auto converted = convert(*value, conversion_at(meter, 0), mode);
+    if (!converted) return converted;
+    level.emplace(key, *converted);
+  }
+  for (std::size_t w = 0; w < meter.windows.size(); ++w) {
+    std::map<std::vector<std::string>, std::vector<Decimal>> groups;
+    for (auto& [key, value] : level) {
+      std::vector<std::string> outer(key.begin(), key.end() - 1);
+      groups[std::move(outer)].push_back(value);
+    }
+    std::map<std::vector<std::string>, Decimal> next;
+    for (const auto& [key, values] : groups) {
+      auto reduced = reduce(meter.windows[w].reduce, values, mode);
+      if (!reduced) return reduced;
+      auto converted = convert(*reduced, conversion_at(meter, w + 1), mode);
+      if (!converted) return converted;
+      next.emplace(key, *converted);
+    }
+    level = std::move(next);
+  }
+  return level.empty() ? Decimal() : level.begin()->second;
 }
 
 }  // namespace tariff

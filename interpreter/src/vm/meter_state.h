@@ -1,20 +1,70 @@
 // The state of one meter for one account over the period. Mergeable and
-// order-independent: shards of the usage can be rated apart and merged.
+// order-independent: shards of the usage can be rated apart and merged,
+// and no state depends on the order rows arrive in (`latest` is decided by
+// time, then by the larger value).
 #pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "bytecode/program.h"
 #include "tariff/decimal.h"
 #include "tariff/expected.h"
+#include "usage/usage_row.h"
 
 namespace tariff {
 
+struct MeterExtra;
+
 struct MeterSlot {
-  Decimal value;       // sum, count, max or min so far
-  bool seen = false;   // a record reached this meter (max/min start here)
+  Decimal value;  // sum, count, max, min, latest value; average: sum of samples
+  Decimal count;  // average: number of samples
+  Decimal time;   // latest: the time of `value`
+  bool seen = false;
+  std::unique_ptr<MeterExtra> extra;  // distinct values, gauge points, windows
+
+  MeterExtra& ensure_extra();
 };
 
-// into := into ⊕ from, the aggregation's own combination (sum+sum,
-// max of maxes, ...).
-Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, const MeterSlot& from);
+struct MeterExtra {
+  std::unordered_set<std::string> distinct;
+  std::vector<std::pair<Decimal, Decimal>> points;  // (time, increment)
+  // Window key (outermost window first) -> the inner aggregation's state.
+  std::map<std::vector<std::string>, MeterSlot> windows;
+};
+
+// The slot a record updates: the meter's own, or the inner state of the
+// record's window (its day in the period's zone, its column value).
+MeterSlot& slot_for_record(const Program& program, const MeterInfo& meter, MeterSlot& slot,
+                           const usage::Row& row);
+
+// Record updates, one per aggregation.
+Expected<std::monostate, DecimalError> add_to_sum(MeterSlot& slot, Decimal value);
+void keep_max(MeterSlot& slot, Decimal value);
+void keep_min(MeterSlot& slot, Decimal value);
+void add_distinct(MeterSlot& slot, std::string_view value);
+void keep_latest(MeterSlot& slot, Decimal value, Decimal time);
+Expected<std::monostate, DecimalError> add_sample(MeterSlot& slot, Decimal value);
+void add_increment(MeterSlot& slot, Decimal value, Decimal time);
+
+// into := into ⊕ from, the aggregation's own combination.
+Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, MeterSlot&& from);
+
+// The billing period in epoch seconds, end exclusive.
+struct PeriodBounds {
+  Decimal start;
+  Decimal end;
+};
+
+// The meter's value at period end: the aggregation, its windows reduced
+// innermost first, and its unit conversions. 0 when no record reached it.
+Expected<Decimal, DecimalError> meter_value(const MeterInfo& meter, const MeterSlot& slot,
+                                            const std::optional<PeriodBounds>& period,
+                                            RoundingMode mode);
 
 }  // namespace tariff

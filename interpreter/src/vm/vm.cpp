@@ -20,7 +20,7 @@ namespace {
 struct Context {
   const usage::Row* row = nullptr;
   MeterSlot* meters = nullptr;
-  const MeterSlot* period_meters = nullptr;
+  const Decimal* meter_values = nullptr;
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
 };
@@ -190,41 +190,61 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(MSUM) {
       const Instruction& i = INS;
-      MeterSlot& m = ctx.meters[i.a];
-      TARIFF_CHECKED(m.value, add(m.value, R[i.b]), fmt::format("sum of meter `{}`", p.meters[i.a].name));
-      m.seen = true;
+      MeterSlot& m = slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row);
+      if (auto added = add_to_sum(m, R[i.b]); !added)
+        return fail(fmt::format("sum of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
       VM_NEXT();
     }
     VM_CASE(MCOUNT) {
       const Instruction& i = INS;
-      MeterSlot& m = ctx.meters[i.a];
-      TARIFF_CHECKED(m.value, add(m.value, Decimal::from_int(1)), fmt::format("count of meter `{}`", p.meters[i.a].name));
-      m.seen = true;
+      MeterSlot& m = slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row);
+      if (auto added = add_to_sum(m, Decimal::from_int(1)); !added)
+        return fail(fmt::format("count of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
       VM_NEXT();
     }
     VM_CASE(MMAX) {
       const Instruction& i = INS;
-      MeterSlot& m = ctx.meters[i.a];
-      if (!m.seen || R[i.b] > m.value) m.value = R[i.b];
-      m.seen = true;
+      keep_max(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b]);
       VM_NEXT();
     }
     VM_CASE(MMIN) {
       const Instruction& i = INS;
-      MeterSlot& m = ctx.meters[i.a];
-      if (!m.seen || R[i.b] < m.value) m.value = R[i.b];
-      m.seen = true;
+      keep_min(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b]);
       VM_NEXT();
     }
     VM_CASE(LOADM) {
       const Instruction& i = INS;
-      R[i.a] = ctx.period_meters[i.b].value;
+      R[i.a] = ctx.meter_values[i.b];
       VM_NEXT();
     }
     VM_CASE(LINE) {
       const Instruction& i = INS;
       ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c], std::move(ctx.pending_explain)});
       ctx.pending_explain.clear();
+      VM_NEXT();
+    }
+    VM_CASE(MDIST) {
+      const Instruction& i = INS;
+      add_distinct(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), ctx.row->fields[i.b].text);
+      VM_NEXT();
+    }
+    VM_CASE(MLAST) {
+      const Instruction& i = INS;
+      keep_latest(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b],
+                  ctx.row->fields[*p.usage.time_column].number);
+      VM_NEXT();
+    }
+    VM_CASE(MAVG) {
+      const Instruction& i = INS;
+      MeterSlot& m = slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row);
+      if (auto added = add_sample(m, R[i.b]); !added)
+        return fail(fmt::format("average of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
+      VM_NEXT();
+    }
+    VM_CASE(MWSUM) {
+      const Instruction& i = INS;
+      add_increment(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b],
+                    ctx.row->fields[*p.usage.time_column].number);
       VM_NEXT();
     }
     VM_CASE(TIERS) {
@@ -258,10 +278,10 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
   return execute(program, program.record, frame.registers(), ctx);
 }
 
-Expected<std::monostate, VmError> run_period(const Program& program, const MeterSlot* meters,
+Expected<std::monostate, VmError> run_period(const Program& program, const Decimal* meter_values,
                                              Frame& frame, std::vector<EmittedLine>& lines) {
   Context ctx;
-  ctx.period_meters = meters;
+  ctx.meter_values = meter_values;
   ctx.lines = &lines;
   return execute(program, program.period, frame.registers(), ctx);
 }

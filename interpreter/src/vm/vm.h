@@ -38,7 +38,8 @@ class Frame {
 // The program must have passed verify().
 Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
                                              MeterSlot* meters, Frame& frame);
-Expected<std::monostate, VmError> run_period(const Program& program, const MeterSlot* meters,
+// `meter_values` holds each meter's value at period end (meter_value()).
+Expected<std::monostate, VmError> run_period(const Program& program, const Decimal* meter_values,
                                              Frame& frame, std::vector<EmittedLine>& lines);
 
 }  // namespace tariff
