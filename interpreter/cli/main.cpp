@@ -101,6 +101,15 @@ int run_disasm(const std::string& scheme) {
   return kOk;
 }
 
+// Run errors carry their own location ("scheme.tariff:12:7: error: ...")
+// when they have one; the others are sentences that get the tool's prefix.
+void report(const tariff::RunError& error) {
+  if (error.message.find(": error: ") != std::string::npos)
+    std::cerr << error.message << '\n';
+  else
+    std::cerr << "tariff: error: " << error.message << '\n';
+}
+
 // The format of one usage file: the flag when given, else the file name;
 // standard input without the flag is CSV.
 std::optional<tariff::UsageFormat> usage_format(const std::string& path, const std::string& flag) {
@@ -111,8 +120,8 @@ std::optional<tariff::UsageFormat> usage_format(const std::string& path, const s
 }
 
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
-                const std::string& usage_format_flag, const std::string& format,
-                const std::string& rejects_path) {
+                const std::string& usage_format_flag, const std::string& period,
+                const std::string& format, const std::string& rejects_path) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
   const auto& program = loaded.program;
@@ -126,6 +135,12 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
   }
   RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file);
   tariff::Rater rater(program);
+  if (!period.empty()) {
+    if (auto set = rater.set_period(period); !set) {
+      report(tariff::RunError{"--period: " + set.error().message});
+      return kUsageError;
+    }
+  }
   for (const auto& path : usage) {
     const auto file_format = usage_format(path, usage_format_flag);
     if (!file_format) {
@@ -149,14 +164,14 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
       added = rater.add_usage(in, path, file_format, rejects);
     }
     if (!added) {
-      std::cerr << added.error().message << '\n';
+      report(added.error());
       return kDataError;
     }
   }
   rejects.summary();
   auto invoice = rater.finish();
   if (!invoice) {
-    std::cerr << invoice.error().message << '\n';
+    report(invoice.error());
     return kDataError;
   }
   if (format == "json")
@@ -208,6 +223,9 @@ int main(int argc, char** argv) {
   invoice->add_option("--usage-format", usage_format_flag,
                       "Format of the usage files (default: from each file's name; stdin is csv)")
       ->check(CLI::IsMember({"csv", "ndjson"}));
+  std::string period;
+  invoice->add_option("--period", period,
+                      "Billing month to rate, e.g. 2026-03 (default: the month of the first row)");
   invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "csv"}));
   invoice->add_option("--rejects", rejects_path, "Write rejected records to this CSV file");
 
@@ -225,6 +243,7 @@ int main(int argc, char** argv) {
   if (*check) return run_check(check_schemes);
   if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);
-  if (*invoice) return run_invoice(invoice_scheme, usage, usage_format_flag, format, rejects_path);
+  if (*invoice)
+    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path);
   return kUsageError;
 }
