@@ -50,6 +50,7 @@ CompileResult load_scheme_or_program(const std::string& path);
 // The program listing: pc, opcode, operands, semantics, source line.
 std::string disassembly(const Program& program);
 
+
 struct InvoiceLine {
   std::string charge;
   Decimal quantity;
@@ -111,6 +112,21 @@ class Rater {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// The names of the program's charges, in invoice order.
+std::vector<std::string> charge_names(const Program& program);
+
+// What one charge bills when its meter's value is `quantity` and every
+// other meter is 0: the line's exact amount and its amount as billed.
+// For price curves and what-if questions about a single charge. Fails for
+// an unknown charge or one that prices no meter (a flat fee).
+struct ChargePrice {
+  Decimal exact_amount;
+  Decimal amount;
+  std::vector<std::string> explain;
+};
+Expected<ChargePrice, RunError> price_of_charge(const Program& program, std::string_view charge,
+                                                Decimal quantity);
 
 // Invoice writers: text for people; JSON with amounts as decimal strings;
 // CSV with one row per line.

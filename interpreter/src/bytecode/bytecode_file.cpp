@@ -232,6 +232,8 @@ void write_charges(Writer& out, const Program& p) {
   for (const ChargeInfo& charge : p.charges) {
     out.str(charge.name);
     out.str(charge.formula);
+    out.uint(static_cast<std::uint8_t>(charge.meter.has_value()));
+    out.uint(charge.meter.value_or(0));
   }
 }
 
@@ -408,10 +410,17 @@ bool read_meters(Reader& in, Program& p) {
 
 bool read_charges(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 4 + 4)) return false;
+  if (!in.count(n, 4 + 4 + 1 + 4)) return false;
   p.charges.resize(n);
-  for (ChargeInfo& charge : p.charges)
-    if (!in.str(charge.name) || !in.str(charge.formula)) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    ChargeInfo& charge = p.charges[i];
+    bool has_meter = false;
+    std::uint32_t meter = 0;
+    if (!in.str(charge.name) || !in.str(charge.formula) || !read_flag(in, has_meter, "meter", i) ||
+        !in.uint(meter))
+      return false;
+    if (has_meter) charge.meter = meter;
+  }
   return true;
 }
 

@@ -83,6 +83,8 @@ struct TierTable {
 struct ChargeInfo {
   std::string name;
   std::string formula;  // how the amount is computed, for explanations
+  // The meter the charge prices, if it prices one (price curves vary it).
+  std::optional<std::uint32_t> meter;
 };
 
 // One program of the two kinds: its code, the source location of each

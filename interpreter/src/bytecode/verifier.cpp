@@ -182,6 +182,10 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
         return fail(fmt::format("meter `{}` converts with an unknown rounding mode", meter.name));
     }
   }
+  for (const auto& charge : p.charges)
+    if (charge.meter && *charge.meter >= p.meters.size())
+      return fail(fmt::format("charge \"{}\" prices meter {} which does not exist", charge.name,
+                              *charge.meter));
   for (std::size_t t = 0; t < p.tier_tables.size(); ++t) {
     const TierTable& table = p.tier_tables[t];
     if (static_cast<unsigned>(table.model) > static_cast<unsigned>(TierModel::volume))

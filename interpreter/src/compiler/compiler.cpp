@@ -391,7 +391,9 @@ class Compiler {
     begin_chunk(program_->period);
     for (std::size_t i = 0; i < scheme_.charges.size(); ++i) {
       const ast::Charge& charge = scheme_.charges[i];
-      program_->charges.push_back(ChargeInfo{charge.name, formula(charge)});
+      std::optional<std::uint32_t> priced_meter;
+      if (charge.kind != ast::ChargeKind::flat) priced_meter = charge.meter_index;
+      program_->charges.push_back(ChargeInfo{charge.name, formula(charge), priced_meter});
       location_ = charge.range.begin;
       const auto index = static_cast<unsigned>(i);
       const unsigned quantity = take_register();
