@@ -17,7 +17,10 @@ declaration
   | ROUNDING roundingMode=IDENT (PER stage=IDENT)?                # roundingDecl
   | PERIOD calendar=IDENT unit=IDENT (zone=IDENT | zoneText=STRING)?  # periodDecl
   | USAGE LBRACE column* RBRACE                           # usageDecl
+  | CLASS name=IDENT LPAREN input=IDENT RPAREN LBRACE band* RBRACE  # classDecl
   | METER name=IDENT ASSIGN meterBody                     # meterDecl
+  | ALLOWANCE name=IDENT ASSIGN amount=NUMBER PER renewal=(IDENT | PERIOD)
+      DRAWS draw (COMMA draw)*                            # allowanceDecl
   | CHARGE name=STRING ASSIGN chargeBody                  # chargeDecl
   ;
 
@@ -25,21 +28,42 @@ column
   : name=IDENT type=IDENT OPTIONAL? (DEFAULT literal)?
   ;
 
+// `hd <= 921_600`, the first band whose bound holds names the value's
+// class; `uhd otherwise` takes everything above the last bound.
+band
+  : name=IDENT (LE bound=NUMBER | OTHERWISE)
+  ;
+
+// A meter an allowance draws from, and how many allowance units one unit
+// of it uses: `video_min[fhd] * 9`.
+draw
+  : meterRef (STAR ratio=NUMBER)?
+  ;
+
+// `audio_min`, or one class of a grouped meter: `video_min[hd]`.
+meterRef
+  : name=IDENT (LBRACK key=IDENT RBRACK)?
+  ;
+
+allowances
+  : AFTER IDENT (COMMA IDENT)*
+  ;
+
 // `sum quantity where event == "audio", seconds -> minutes rounded up per day`
 // `max over days of (distinct user where event == "login")`
 meterBody
   : aggregate=IDENT OVER window=IDENT OF (LPAREN inner=meterBody RPAREN | inner=meterBody) conversion?  # windowedMeter
-  | aggregate=IDENT expr? (WHERE filter=expr)? conversion?                                     # simpleMeter
+  | aggregate=IDENT expr? (WHERE filter=expr)? (BY groupClass=IDENT)? conversion?              # simpleMeter
   ;
 
 conversion
-  : COMMA from=IDENT ARROW to=IDENT (ROUNDED direction=(IDENT | UP))? (PER stage=IDENT)?
+  : COMMA from=IDENT ARROW to=IDENT (ROUNDED direction=(IDENT | UP))? (PER stage=(IDENT | PERIOD))?
   ;
 
 chargeBody
   : FLAT amount=expr                                      # flatCharge
-  | meter=IDENT AT price=expr (PER unit=expr)?            # perUnitCharge
-  | model=(GRADUATED | VOLUME) meter=IDENT LBRACE tier* RBRACE  # tieredCharge
+  | meterRef allowances? AT price=expr (PER unit=expr)?  # perUnitCharge
+  | model=(GRADUATED | VOLUME) meterRef allowances? LBRACE tier* RBRACE  # tieredCharge
   ;
 
 // One row of a tier table: where it ends, then its price.

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "commands.h"
 #include "tariff/tariff.h"
 
 namespace {
@@ -49,23 +50,30 @@ Loaded load_or_report(const std::string& path) {
 // of them with their original text to a CSV file.
 class RejectReport final : public tariff::RejectSink {
  public:
-  explicit RejectReport(std::ostream* file) : file_(file) {
+  // `progress` is cleared before a line is shown; `quiet` shows none.
+  explicit RejectReport(std::ostream* file, tariff::cli::RunProgress* progress = nullptr,
+                        bool quiet = false)
+      : file_(file), progress_(progress), quiet_(quiet) {
     if (file_) *file_ << tariff::rejects_csv_header();
   }
   void reject(tariff::Reject r) override {
-    if (shown_ < kShown)
+    if (shown_ < kShown && !quiet_) {
+      if (progress_) progress_->clear();
       std::cerr << fmt::format("{}:{}: rejected: {}\n", r.file, r.line, r.reason);
+    }
     ++shown_;
     if (file_) *file_ << tariff::format_reject_csv(r);
   }
   void summary() const {
-    if (shown_ > kShown)
+    if (shown_ > kShown && !quiet_)
       std::cerr << fmt::format("... and {} more rejected records\n", shown_ - kShown);
   }
 
  private:
   static constexpr std::uint64_t kShown = 20;
   std::ostream* file_;
+  tariff::cli::RunProgress* progress_;
+  bool quiet_;
   std::uint64_t shown_ = 0;
 };
 
@@ -101,6 +109,54 @@ int run_disasm(const std::string& scheme) {
   return kOk;
 }
 
+// Formats schemes: to standard output, in place (--write, only the files
+// that change) or not at all (--check, for CI: names each file that is not
+// in canonical form). Exit 1 for syntax errors and, with --check, for a
+// file that would change.
+int run_fmt(const std::vector<std::string>& schemes, bool write, bool check) {
+  int status = kOk;
+  for (const auto& path : schemes) {
+    if (path == "-" && write) {
+      std::cerr << "tariff: error: --write needs a file, not standard input\n";
+      return kUsageError;
+    }
+    std::string text;
+    if (path == "-") {
+      text = read_all(std::cin);
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) {
+        std::cerr << fmt::format("tariff: error: cannot read `{}`\n", path);
+        status = std::max(status, kDataError);
+        continue;
+      }
+      text = read_all(in);
+    }
+    auto formatted = tariff::format_source(path == "-" ? "<stdin>" : path, text);
+    if (!formatted) {
+      std::cerr << formatted.error().render_all();
+      status = std::max(status, kDataError);
+    } else if (check) {
+      if (*formatted == text) continue;
+      std::cerr << fmt::format("{}: not in canonical form (tariff fmt --write {} fixes it)\n",
+                               path, path);
+      status = std::max(status, kDataError);
+    } else if (write) {
+      if (*formatted == text) continue;
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out << *formatted;
+      out.close();
+      if (!out) {
+        std::cerr << fmt::format("tariff: error: cannot write `{}`\n", path);
+        status = std::max(status, kDataError);
+      }
+    } else {
+      std::cout << *formatted;
+    }
+  }
+  return status;
+}
+
 // Run errors carry their own location ("scheme.tariff:12:7: error: ...")
 // when they have one; the others are sentences that get the tool's prefix.
 void report(const tariff::RunError& error) {
@@ -121,7 +177,7 @@ std::optional<tariff::UsageFormat> usage_format(const std::string& path, const s
 
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
                 const std::string& usage_format_flag, const std::string& period,
-                const std::string& format, const std::string& rejects_path) {
+                const std::string& format, const std::string& rejects_path, bool quiet) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
   const auto& program = loaded.program;
@@ -133,7 +189,8 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
       return kDataError;
     }
   }
-  RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file);
+  tariff::cli::RunProgress progress(quiet);
+  RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file, &progress, quiet);
   tariff::Rater rater(program);
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
@@ -154,26 +211,31 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
     const auto file_format = *usage_format(path, usage_format_flag);
     tariff::Expected<std::monostate, tariff::RunError> added = std::monostate{};
     if (path == "-") {
-      added = rater.add_usage(std::cin, "<stdin>", file_format, rejects);
+      added = rater.add_usage(std::cin, "<stdin>", file_format, rejects,
+                              progress.for_file("<stdin>", std::nullopt));
     } else {
       std::ifstream in(path, std::ios::binary);
       if (!in) {
         std::cerr << fmt::format("tariff: error: cannot read `{}`\n", path);
         return kDataError;
       }
-      added = rater.add_usage(in, path, file_format, rejects);
+      added = rater.add_usage(in, path, file_format, rejects,
+                              progress.for_file(path, tariff::cli::regular_file_size(path)));
     }
     if (!added) {
+      progress.clear();
       report(added.error());
       return kDataError;
     }
   }
+  progress.clear();
   rejects.summary();
   auto invoice = rater.finish();
   if (!invoice) {
     report(invoice.error());
     return kDataError;
   }
+  progress.summary(invoice->records);
   if (format == "json")
     std::cout << tariff::format_json(*invoice);
   else if (format == "csv")
@@ -209,6 +271,19 @@ int main(int argc, char** argv) {
                                               "  example: tariff disasm pricing.tariff");
   disasm->add_option("scheme", disasm_scheme, "Scheme or bytecode (.tfc) file")->required();
 
+  std::vector<std::string> fmt_schemes;
+  bool fmt_write = false;
+  bool fmt_check = false;
+  auto* fmt_cmd = app.add_subcommand(
+      "fmt", "Print schemes in canonical layout, comments kept (docs/language.md, Formatting).\n"
+             "  example: tariff fmt pricing.tariff\n"
+             "  example: tariff fmt --check examples/*/*.tariff");
+  fmt_cmd->add_option("scheme", fmt_schemes, "Scheme files (- reads standard input)")->required();
+  auto* fmt_write_flag =
+      fmt_cmd->add_flag("--write", fmt_write, "Rewrite the files that change; print nothing");
+  fmt_cmd->add_flag("--check", fmt_check, "Change nothing; exit 1 naming each file not in canonical form")
+      ->excludes(fmt_write_flag);
+
   std::string invoice_scheme;
   std::vector<std::string> usage;
   std::string format = "text";
@@ -228,6 +303,14 @@ int main(int argc, char** argv) {
                       "Billing month to rate, e.g. 2026-03 (default: the month of the first row)");
   invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "csv"}));
   invoice->add_option("--rejects", rejects_path, "Write rejected records to this CSV file");
+  bool quiet = false;
+  invoice->add_flag("-q,--quiet", quiet,
+                    "No progress bar, summary line or rejected-record lines on stderr");
+
+  tariff::cli::CompareOptions compare_options;
+  auto* compare = tariff::cli::add_compare_command(app, compare_options);
+  tariff::cli::PlotOptions plot_options;
+  auto* plot = tariff::cli::add_plot_command(app, plot_options);
 
   try {
     app.parse(argc, argv);
@@ -243,7 +326,10 @@ int main(int argc, char** argv) {
   if (*check) return run_check(check_schemes);
   if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);
+  if (*fmt_cmd) return run_fmt(fmt_schemes, fmt_write, fmt_check);
   if (*invoice)
-    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path);
+    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path, quiet);
+  if (*compare) return tariff::cli::run_compare(compare_options);
+  if (*plot) return tariff::cli::run_plot(plot_options);
   return kUsageError;
 }

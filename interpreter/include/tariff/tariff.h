@@ -8,10 +8,15 @@
 //   auto invoice = rater.finish();
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "tariff/decimal.h"
@@ -33,6 +38,10 @@ struct CompileResult {
 };
 
 CompileResult compile_source(std::string name, std::string text);
+// The canonical layout of a scheme (`tariff fmt`; docs/language.md,
+// "Formatting"), comments kept. Text with syntax errors is refused with
+// its diagnostics; `name` is the file name they carry.
+Expected<std::string, Diagnostics> format_source(std::string name, std::string text);
 // Reads the file (a diagnostic without a location when it cannot be read).
 CompileResult compile_file(const std::string& path);
 
@@ -85,6 +94,14 @@ struct RunError {
   std::string message;  // complete, e.g. "scheme.tariff:12:7: error: ..."
 };
 
+// How far Rater::add_usage has read one stream, reported every few
+// thousand records (for progress bars; never needed for a result).
+struct UsageProgress {
+  std::uint64_t records = 0;          // records read so far from this stream
+  std::optional<std::uint64_t> bytes;  // bytes read so far, when the stream can tell (not a pipe)
+};
+using UsageProgressCallback = std::function<void(const UsageProgress&)>;
+
 // One rating run. Not thread-safe; use one Rater per thread and merge.
 class Rater {
  public:
@@ -100,9 +117,11 @@ class Rater {
   Expected<std::monostate, RunError> set_period(std::string_view month);
   // Rates every record of a usage stream (CSV or NDJSON). Bad records go
   // to `rejects` and the run goes on; a bad header or an arithmetic error
-  // stops it.
+  // stops it. `progress`, when given, is called every few thousand
+  // records from this thread.
   Expected<std::monostate, RunError> add_usage(std::istream& in, const std::string& name,
-                                               UsageFormat format, RejectSink& rejects);
+                                               UsageFormat format, RejectSink& rejects,
+                                               const UsageProgressCallback& progress = {});
   // Adds another rater's state (same program) to this one.
   Expected<std::monostate, RunError> merge(Rater&& other);
   // Runs the period program for every account and assembles the invoice.
@@ -138,5 +157,103 @@ std::string format_csv(const Invoice& invoice);
 // with its file, line, reason and original text.
 std::string rejects_csv_header();
 std::string format_reject_csv(const Reject& reject);
+
+// ---- Comparing invoices of the same usage (`tariff compare`) ----------
+
+// What one account, or the total, costs under one of the compared invoices.
+struct SchemeCost {
+  Decimal amount;      // as billed, at the currency's minor digits; 0 when not billed
+  Decimal difference;  // amount minus the cheapest amount: 0 for the cheapest
+  bool billed = false; // the invoice bills the account (for the total: always)
+};
+
+struct CostRow {
+  std::string account;            // empty for the total
+  std::vector<SchemeCost> costs;  // one per invoice, in the order given
+  std::size_t cheapest = 0;       // the first invoice with the lowest amount
+};
+
+struct Comparison {
+  std::string currency;
+  std::uint8_t minor_digits = 2;
+  std::vector<CostRow> accounts;  // every account any invoice bills, bytewise by id
+  CostRow total;
+};
+
+// The same usage rated under several schemes (or editions), in the order
+// given: per account and in total what each charges, and the difference to
+// the cheapest. Fails when the invoices are not all in one currency.
+Expected<Comparison, RunError> compare_invoices(const std::vector<Invoice>& invoices);
+
+// One account's amount under the old and the new version of a scheme.
+struct AccountChange {
+  std::string account;             // empty for the total
+  Decimal before;                  // as billed; 0 when not billed
+  Decimal after;
+  Decimal change;                  // after - before
+  // change / before x 100, computed exactly and rounded half up to 2
+  // places; none when `before` is 0.
+  std::optional<Decimal> percent;
+};
+
+struct WhatIf {
+  std::string currency;
+  std::uint8_t minor_digits = 2;
+  std::vector<AccountChange> more;  // pay more: the largest increase first, ties bytewise by id
+  std::vector<AccountChange> less;  // pay less: the largest decrease first, ties bytewise by id
+  std::uint64_t unchanged = 0;      // accounts that pay the same
+  AccountChange total;
+};
+
+// What changes for each account when `after` (the new version) replaces
+// `before`. Fails when the currencies differ.
+Expected<WhatIf, RunError> what_if(const Invoice& before, const Invoice& after);
+
+// ---- Price curves (`tariff plot`) ---------------------------------------
+
+// The upper bounds of a graduated or volume charge's tier rows, increasing;
+// empty for a charge without tiers. Fails for an unknown charge.
+Expected<std::vector<Decimal>, RunError> tier_boundaries(const Program& program,
+                                                         std::string_view charge);
+
+struct CurvePoint {
+  Decimal quantity;
+  Decimal exact_amount;
+  Decimal amount;  // as billed (price_of_charge)
+};
+
+// The price per unit over (from, to]: the exact amount's change divided by
+// the quantity's, 12 places.
+struct MarginalStep {
+  Decimal from;
+  Decimal to;
+  Decimal price;
+};
+
+struct PriceCurve {
+  std::string scheme;
+  std::string version;
+  std::string currency;
+  std::string charge;
+  std::string meter;                 // the meter the charge prices
+  Decimal from;
+  Decimal to;
+  std::vector<Decimal> boundaries;   // tier bounds within [from, to]
+  // Increasing quantities: `steps` + 1 evenly spaced ones, every boundary
+  // b, and just above it (b + 10^-k), so kinks and jumps fall on points.
+  std::vector<CurvePoint> points;
+  // Between consecutive points, except across a boundary (b, b + 10^-k].
+  std::vector<MarginalStep> marginal;
+};
+
+// Prices `charge` at quantities from `from` to `to` (from < to; 1 to
+// 10,000 steps). Fails for an unknown charge or one that prices no meter.
+Expected<PriceCurve, RunError> price_curve(const Program& program, std::string_view charge,
+                                           Decimal from, Decimal to, std::uint32_t steps);
+
+// The curve as a standalone SVG image: quantity across, the total price
+// (left axis) and the marginal price per unit (right axis), and a dashed
+// vertical line (class "tier-boundary") at each tier boundary.
+Expected<std::string, RunError> format_price_curve_svg(const PriceCurve& curve);
 
 }  // namespace tariff

@@ -30,7 +30,7 @@ Expected<ChargePrice, RunError> price_of_charge(const Program& program, std::str
   values[*info.meter] = quantity;
   Frame frame(program);
   std::vector<EmittedLine> lines;
-  if (auto ran = run_period(program, values.data(), frame, lines); !ran)
+  if (auto ran = run_period(program, values, frame, lines); !ran)
     return unexpected(RunError{ran.error().message});
   InvoiceBuilder builder(program);
   std::vector<EmittedLine> only;

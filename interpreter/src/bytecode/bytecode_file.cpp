@@ -269,6 +269,31 @@ void write_chunk(Writer& out, const Chunk& chunk) {
   }
 }
 
+void write_classes(Writer& out, const Program& p) {
+  out.size(p.classes.size());
+  for (const ClassTable& cls : p.classes) {
+    out.str(cls.name);
+    out.uint(cls.column);
+    out.size(cls.bands.size());
+    for (const std::string& band : cls.bands) out.str(band);
+    out.size(cls.bounds.size());
+    for (const Decimal& bound : cls.bounds) write_decimal(out, bound);
+  }
+}
+
+void write_allowances(Writer& out, const Program& p) {
+  out.size(p.allowances.size());
+  for (const AllowanceInfo& allowance : p.allowances) {
+    out.str(allowance.name);
+    write_decimal(out, allowance.amount);
+    out.size(allowance.draws.size());
+    for (const AllowanceDraw& draw : allowance.draws) {
+      out.uint(draw.meter);
+      write_decimal(out, draw.ratio);
+    }
+  }
+}
+
 // --- reading -------------------------------------------------------------
 
 bool read_header(Reader& in, Program& p) {
@@ -424,6 +449,46 @@ bool read_charges(Reader& in, Program& p) {
   return true;
 }
 
+bool read_classes(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + 4 + 4 + 4)) return false;  // name, column, band and bound counts
+  p.classes.resize(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    ClassTable& cls = p.classes[c];
+    std::uint32_t bands = 0;
+    std::uint32_t bounds = 0;
+    if (!in.str(cls.name) || !in.uint(cls.column) || !in.count(bands, 4)) return false;
+    cls.bands.resize(bands);
+    for (std::string& band : cls.bands)
+      if (!in.str(band)) return false;
+    if (!in.count(bounds, kDecimalSize)) return false;
+    cls.bounds.resize(bounds);
+    for (std::size_t b = 0; b < bounds; ++b)
+      if (!read_decimal(in, cls.bounds[b], fmt::format("class {} bound {}", c, b))) return false;
+  }
+  return true;
+}
+
+bool read_allowances(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + kDecimalSize + 4)) return false;
+  p.allowances.resize(n);
+  for (std::size_t a = 0; a < n; ++a) {
+    AllowanceInfo& allowance = p.allowances[a];
+    std::uint32_t draws = 0;
+    if (!in.str(allowance.name) ||
+        !read_decimal(in, allowance.amount, fmt::format("allowance {} amount", a)) ||
+        !in.count(draws, 4 + kDecimalSize))
+      return false;
+    allowance.draws.resize(draws);
+    for (std::size_t d = 0; d < draws; ++d)
+      if (!in.uint(allowance.draws[d].meter) ||
+          !read_decimal(in, allowance.draws[d].ratio, fmt::format("allowance {} draw {} ratio", a, d)))
+        return false;
+  }
+  return true;
+}
+
 bool read_tiers(Reader& in, Program& p) {
   std::uint32_t n = 0;
   if (!in.count(n, 1 + 4)) return false;  // model and row count
@@ -492,6 +557,8 @@ constexpr SectionSpec kSections[] = {
      [](Reader& in, Program& p) { return read_chunk(in, p.record, "record"); }},
     {9, "period", [](Writer& out, const Program& p) { write_chunk(out, p.period); },
      [](Reader& in, Program& p) { return read_chunk(in, p.period, "period"); }},
+    {10, "classes", write_classes, read_classes},
+    {11, "allowances", write_allowances, read_allowances},
 };
 
 bool read_section(Reader& body, const SectionSpec& spec, Program& p) {

@@ -60,6 +60,12 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
       return value < p.charges.size() ? fmt::format("c{}(\"{}\")", value, p.charges[value].name)
                                       : fmt::format("c{}", value);
     case OperandKind::TABLE: return fmt::format("t{}", value);
+    case OperandKind::CLASS:
+      return value < p.classes.size() ? fmt::format("class{}({})", value, p.classes[value].name)
+                                      : fmt::format("class{}", value);
+    case OperandKind::ALLOWANCE:
+      return value < p.allowances.size() ? fmt::format("a{}({})", value, p.allowances[value].name)
+                                         : fmt::format("a{}", value);
     case OperandKind::TARGET: return fmt::format("@{}", value);
     case OperandKind::ROUND: {
       const auto mode = rounding_mode_bits(static_cast<std::uint8_t>(value));
@@ -136,6 +142,21 @@ std::string disassemble(const Program& p) {
       if (row.per != Decimal::from_int(1)) out += fmt::format(" per {}", row.per);
       if (!row.fee.is_zero()) out += fmt::format(" flat {}", row.fee);
     }
+    out += "\n";
+  }
+  for (std::size_t i = 0; i < p.classes.size(); ++i) {
+    const ClassTable& cls = p.classes[i];
+    out += fmt::format("  class{} = {}(f{})", i, cls.name, cls.column);
+    for (std::size_t b = 0; b < cls.bands.size(); ++b)
+      out += b < cls.bounds.size() ? fmt::format(" | {} <= {}", cls.bands[b], cls.bounds[b])
+                                   : fmt::format(" | {} otherwise", cls.bands[b]);
+    out += "\n";
+  }
+  for (std::size_t i = 0; i < p.allowances.size(); ++i) {
+    const AllowanceInfo& allowance = p.allowances[i];
+    out += fmt::format("  a{} = {} {}", i, allowance.name, allowance.amount);
+    for (const auto& draw : allowance.draws)
+      out += fmt::format(" | m{} * {}", draw.meter, draw.ratio);
     out += "\n";
   }
   chunk(out, p, "record", p.record);

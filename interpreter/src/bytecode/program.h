@@ -80,6 +80,28 @@ struct TierTable {
   std::vector<TierRow> rows;
 };
 
+// Named bands over a numeric column: the first band whose bound holds the
+// value names its class; the last band takes everything above.
+struct ClassTable {
+  std::string name;
+  std::uint32_t column = 0;
+  std::vector<std::string> bands;
+  std::vector<Decimal> bounds;  // bands.size() - 1 inclusive upper bounds
+};
+
+// An allowance draws its units from meters in order; one unit of a meter
+// uses `ratio` allowance units.
+struct AllowanceDraw {
+  std::uint32_t meter = 0;
+  Decimal ratio = Decimal::from_int(1);
+};
+
+struct AllowanceInfo {
+  std::string name;
+  Decimal amount;
+  std::vector<AllowanceDraw> draws;
+};
+
 struct ChargeInfo {
   std::string name;
   std::string formula;  // how the amount is computed, for explanations
@@ -111,6 +133,8 @@ struct Program {
   std::vector<MeterInfo> meters;
   std::vector<ChargeInfo> charges;
   std::vector<TierTable> tier_tables;
+  std::vector<ClassTable> classes;
+  std::vector<AllowanceInfo> allowances;
 
   Chunk record;  // run once per usage row
   Chunk period;  // run once per account at period end

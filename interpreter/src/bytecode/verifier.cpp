@@ -36,6 +36,8 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::WSUMMETER: return "weighted_sum meter";
     case OperandKind::CHARGE: return "charge";
     case OperandKind::TABLE: return "tier table";
+    case OperandKind::CLASS: return "class";
+    case OperandKind::ALLOWANCE: return "allowance";
     case OperandKind::TARGET: return "jump target";
     case OperandKind::ROUND: return "rounding";
   }
@@ -87,6 +89,11 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::TABLE:
       return value < p.tier_tables.size() ? std::string()
                                           : fmt::format("tier table {} does not exist", value);
+    case OperandKind::CLASS:
+      return value < p.classes.size() ? std::string() : fmt::format("class {} does not exist", value);
+    case OperandKind::ALLOWANCE:
+      return value < p.allowances.size() ? std::string()
+                                         : fmt::format("allowance {} does not exist", value);
     case OperandKind::TARGET:
       if (value <= pc) return fmt::format("jump to {} does not go forward", value);
       if (value > c.code.size()) return fmt::format("jump to {} is past the end", value);
@@ -180,6 +187,27 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
         return fail(fmt::format("meter `{}` converts with a unit size that is not positive", meter.name));
       if (c->rounding && static_cast<unsigned>(*c->rounding) >= kRoundingModeCount)
         return fail(fmt::format("meter `{}` converts with an unknown rounding mode", meter.name));
+    }
+  }
+  for (const auto& cls : p.classes) {
+    if (cls.column >= p.usage.columns.size() || !is_numeric(p.usage.columns[cls.column].type))
+      return fail(fmt::format("class `{}` reads column {} which is not a numeric column", cls.name,
+                              cls.column));
+    if (cls.bands.empty() || cls.bounds.size() + 1 != cls.bands.size())
+      return fail(fmt::format("class `{}` has {} bands for {} bounds", cls.name, cls.bands.size(),
+                              cls.bounds.size()));
+    for (std::size_t b = 1; b < cls.bounds.size(); ++b)
+      if (cls.bounds[b] <= cls.bounds[b - 1])
+        return fail(fmt::format("class `{}`: band bounds do not increase", cls.name));
+  }
+  for (const auto& allowance : p.allowances) {
+    if (allowance.amount.sign() < 0) return fail(fmt::format("allowance `{}` is negative", allowance.name));
+    for (const auto& draw : allowance.draws) {
+      if (draw.meter >= p.meters.size())
+        return fail(fmt::format("allowance `{}` draws meter {} which does not exist", allowance.name,
+                                draw.meter));
+      if (draw.ratio.sign() <= 0)
+        return fail(fmt::format("allowance `{}` has a ratio that is not positive", allowance.name));
     }
   }
   for (const auto& charge : p.charges)

@@ -145,3 +145,114 @@ TEST(Verifier, AJumpToTheEndIsAllowed) {
 
 }  // namespace
 }  // namespace tariff
+
+namespace tariff {
+namespace {
+
+// A program with every table kind: tiers, classes, allowances, windows,
+// conversions and a billing period.
+Program rich_program() {
+  auto compiled = compile_source("r.tariff", R"(scheme "R" version "1"
+currency USD
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  user     id
+  pixels   integer default 0
+  quantity decimal
+}
+class resolution(pixels) {
+  hd   <= 921_600
+  uhd  otherwise
+}
+meter minutes = sum quantity by resolution, seconds -> minutes rounded up per day
+meter dau = max over days of distinct user
+meter gauge = weighted_sum quantity
+allowance bundle = 100 per period draws minutes[hd], minutes[uhd] * 4
+charge "HD" = minutes[hd] after bundle at 1
+charge "UHD" = graduated minutes[uhd] after bundle { first 10 free  above at 2 }
+charge "DAU" = dau at 1
+charge "Gauge" = gauge at 1
+)");
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  return *compiled.program;
+}
+
+std::string rich_refusal(const std::function<void(Program&)>& breakage) {
+  Program p = rich_program();
+  breakage(p);
+  auto result = verify(p);
+  return result ? "(accepted)" : to_string(result.error());
+}
+
+TEST(Verifier, AcceptsTheRichProgram) { EXPECT_TRUE(verify(rich_program())); }
+
+TEST(Verifier, ClassAllowanceAndTableOperands) {
+  EXPECT_EQ(rich_refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::CLASSIFY)].c = 3; }),
+            "record program, instruction 2: CLASSIFY operand c: class 3 does not exist");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::DRAW)].a = 2; }),
+            "period program, instruction 0: DRAW operand a: allowance 2 does not exist");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.period.code[find_op(p.period, Opcode::TIERS)].c = 5; }),
+            "period program, instruction 6: TIERS operand c: tier table 5 does not exist");
+}
+
+TEST(Verifier, ClassAndAllowanceTables) {
+  EXPECT_EQ(rich_refusal([](Program& p) { p.classes[0].column = 2; }),
+            "class `resolution` reads column 2 which is not a numeric column");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.classes[0].bands.push_back("x"); }),
+            "class `resolution` has 3 bands for 1 bounds");
+  EXPECT_EQ(rich_refusal([](Program& p) {
+              p.classes[0].bands.push_back("x");
+              p.classes[0].bounds.push_back(*Decimal::parse("5"));
+            }),
+            "class `resolution`: band bounds do not increase");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.allowances[0].amount = Decimal::from_int(-1); }),
+            "allowance `bundle` is negative");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.allowances[0].draws[1].meter = 40; }),
+            "allowance `bundle` draws meter 40 which does not exist");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.allowances[0].draws[1].ratio = Decimal(); }),
+            "allowance `bundle` has a ratio that is not positive");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.charges[0].meter = 40; }),
+            "charge \"HD\" prices meter 40 which does not exist");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.tier_tables[0].rows.back().upper = Decimal::from_int(99); }),
+            "tier table 0: only the last row is unbounded, and it must be");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.tier_tables[0].rows.clear(); }), "tier table 0 has no rows");
+}
+
+TEST(Verifier, MeterWindowsConversionsAndPeriod) {
+  EXPECT_EQ(rich_refusal([](Program& p) { p.billing_period.zone_offset = 15 * 3600; }),
+            "billing period zone offset beyond 14 hours");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.usage.time_column.reset(); }),
+            "a billing period needs the usage schema's time column");
+  EXPECT_EQ(rich_refusal([](Program& p) {
+              p.billing_period.kind = PeriodKind::none;
+              p.usage.time_column.reset();
+            }),
+            "meter `minutes[hd]` windows by day without a time column");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.meters[2].windows[0].reduce = MeterKind::distinct; }),
+            "meter `dau` reduces a window with an unknown aggregation");
+  EXPECT_EQ(rich_refusal([](Program& p) {
+              p.meters[2].windows[0].kind = WindowKind::column;
+              p.meters[2].windows[0].column = 9;
+            }),
+            "meter `dau` windows by column 9 which does not exist");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.meters[0].conversions.pop_back(); }),
+            "meter `minutes[hd]` has 1 conversions for 2 levels");
+  EXPECT_EQ(rich_refusal([](Program& p) { p.meters[0].conversions[0]->to_size = Decimal(); }),
+            "meter `minutes[hd]` converts with a unit size that is not positive");
+  EXPECT_EQ(rich_refusal([](Program& p) {
+              p.billing_period.kind = PeriodKind::none;
+              p.meters[0].windows.clear();
+              p.meters[0].conversions.clear();
+              p.meters[1].windows.clear();
+              p.meters[1].conversions.clear();
+              p.meters[2].windows.clear();
+              p.usage.time_column.reset();
+            }),
+            "meter `gauge` needs the usage schema's time column");
+}
+
+}  // namespace
+}  // namespace tariff

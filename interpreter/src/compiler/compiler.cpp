@@ -27,6 +27,7 @@ class Compiler {
     const std::size_t errors_before = diagnostics_.error_count();
     header();
     usage();
+    classes();
     record_program();
     period_program();
     if (diagnostics_.error_count() > errors_before) return nullptr;
@@ -263,9 +264,11 @@ class Compiler {
     if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
     if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}", charge.meter);
     if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}", charge.meter);
-    if (charge.unit)
-      return fmt::format("{} at {} per {}", charge.meter, charge.price->number, charge.unit->number);
-    return fmt::format("{} at {}", charge.meter, charge.price->number);
+    std::string meter = charge.meter;
+    for (std::size_t i = 0; i < charge.after.size(); ++i)
+      meter += fmt::format("{}{}", i == 0 ? " after " : ", ", charge.after[i].text);
+    if (charge.unit) return fmt::format("{} at {} per {}", meter, charge.price->number, charge.unit->number);
+    return fmt::format("{} at {}", meter, charge.price->number);
   }
 
   void begin_chunk(Chunk& chunk) {
@@ -349,46 +352,129 @@ class Compiler {
     return info;
   }
 
+  void classes() {
+    for (const ast::ClassDecl& decl : scheme_.classes) {
+      ClassTable cls;
+      cls.name = decl.name.text;
+      cls.column = *program_->usage.find(decl.input.text);
+      for (const ast::Band& band : decl.bands) {
+        cls.bands.push_back(band.name.text);
+        if (band.bound) cls.bounds.push_back(*band.bound);
+      }
+      program_->classes.push_back(std::move(cls));
+    }
+  }
+
+  unsigned class_index(const std::string& name) const {
+    for (std::size_t i = 0; i < program_->classes.size(); ++i)
+      if (program_->classes[i].name == name) return static_cast<unsigned>(i);
+    return 0;
+  }
+
+  static Opcode update_op(MeterKind kind) {
+    switch (kind) {
+      case MeterKind::sum: return Opcode::MSUM;
+      case MeterKind::count: return Opcode::MCOUNT;
+      case MeterKind::max: return Opcode::MMAX;
+      case MeterKind::min: return Opcode::MMIN;
+      case MeterKind::distinct: return Opcode::MDIST;
+      case MeterKind::latest: return Opcode::MLAST;
+      case MeterKind::average: return Opcode::MAVG;
+      case MeterKind::weighted_sum: return Opcode::MWSUM;
+    }
+    return Opcode::MSUM;
+  }
+
+  // One meter update: `value` holds the aggregated value (unused by count
+  // and distinct, which read nothing or a field).
+  void emit_update(MeterKind kind, unsigned meter, unsigned value, const ast::MeterBody& body) {
+    if (kind == MeterKind::count)
+      emit(Opcode::MCOUNT, meter);
+    else if (kind == MeterKind::distinct)
+      emit(Opcode::MDIST, meter, body.argument->resolved);
+    else
+      emit(update_op(kind), meter, value);
+  }
+
   void record_program() {
     begin_chunk(program_->record);
-    for (std::size_t m = 0; m < scheme_.meters.size(); ++m) {
-      const ast::Meter& meter = scheme_.meters[m];
+    for (const ast::Meter& meter : scheme_.meters) {
       const ast::MeterBody* body = nullptr;
       MeterInfo info = meter_info(meter, body);
       const MeterKind kind = info.kind;
-      program_->meters.push_back(std::move(info));
+      const auto first = static_cast<unsigned>(program_->meters.size());
+      // A meter grouped by a class is one meter per band.
+      std::optional<unsigned> grouped;
+      if (body->group_class) {
+        grouped = class_index(body->group_class->text);
+        for (const std::string& band : program_->classes[*grouped].bands) {
+          MeterInfo sub = info;
+          sub.name = fmt::format("{}[{}]", meter.name, band);
+          program_->meters.push_back(std::move(sub));
+        }
+      } else {
+        program_->meters.push_back(std::move(info));
+      }
       location_ = meter.range.begin;
-      const unsigned r = take_register();
+      const unsigned value = take_register();
       std::optional<std::size_t> skip;
       if (body->filter) {
-        expr(*body->filter, r);
+        expr(*body->filter, value);
         location_ = meter.range.begin;
-        skip = emit(Opcode::JMPF, r, 0);
+        skip = emit(Opcode::JMPF, value, 0);
       }
-      const auto index = static_cast<unsigned>(m);
-      if (kind == MeterKind::count) {
-        emit(Opcode::MCOUNT, index);
-      } else if (kind == MeterKind::distinct) {
-        emit(Opcode::MDIST, index, body->argument->resolved);
-      } else {
-        expr(*body->argument, r);
+      if (body->argument && kind != MeterKind::distinct) {
+        expr(*body->argument, value);
         location_ = meter.range.begin;
-        const Opcode op = kind == MeterKind::sum       ? Opcode::MSUM
-                          : kind == MeterKind::max     ? Opcode::MMAX
-                          : kind == MeterKind::min     ? Opcode::MMIN
-                          : kind == MeterKind::latest  ? Opcode::MLAST
-                          : kind == MeterKind::average ? Opcode::MAVG
-                                                       : Opcode::MWSUM;
-        emit(op, index, r);
+      }
+      if (!grouped) {
+        emit_update(kind, first, value, *body);
+      } else {
+        const ClassTable& cls = program_->classes[*grouped];
+        const unsigned band = take_register();
+        const unsigned test = take_register();
+        emit(Opcode::LOADF, band, cls.column);
+        emit(Opcode::CLASSIFY, band, band, *grouped);
+        for (std::size_t b = 0; b < cls.bands.size(); ++b) {
+          emit(Opcode::LOADK, test, constant(Decimal::from_int(static_cast<std::int64_t>(b))));
+          emit(Opcode::EQ, test, band, test);
+          const std::size_t next = emit(Opcode::JMPF, test, 0);
+          emit_update(kind, first + static_cast<unsigned>(b), value, *body);
+          patch_jump(next);
+        }
+        free_register(band);
       }
       if (skip) patch_jump(*skip);
-      free_register(r);
+      free_register(value);
     }
     check_limits(program_->record, "record");
   }
 
+  unsigned meter_index(const std::string& name) const {
+    for (std::size_t i = 0; i < program_->meters.size(); ++i)
+      if (program_->meters[i].name == name) return static_cast<unsigned>(i);
+    return 0;
+  }
+
+  // Allowances are drawn first, in declaration order, so every charge sees
+  // its meter net of them.
+  void allowances() {
+    for (std::size_t a = 0; a < scheme_.allowances.size(); ++a) {
+      const ast::Allowance& allowance = scheme_.allowances[a];
+      AllowanceInfo info;
+      info.name = allowance.name.text;
+      info.amount = allowance.amount;
+      for (const ast::Draw& draw : allowance.draws)
+        info.draws.push_back(AllowanceDraw{meter_index(draw.meter.text), draw.ratio});
+      program_->allowances.push_back(std::move(info));
+      location_ = allowance.range.begin;
+      emit(Opcode::DRAW, static_cast<unsigned>(a));
+    }
+  }
+
   void period_program() {
     begin_chunk(program_->period);
+    allowances();
     for (std::size_t i = 0; i < scheme_.charges.size(); ++i) {
       const ast::Charge& charge = scheme_.charges[i];
       std::optional<std::uint32_t> priced_meter;

@@ -80,12 +80,43 @@ struct MeterBody {
   std::optional<Named> window;  // `days` or a column name
   std::unique_ptr<MeterBody> inner;
   std::optional<Conversion> conversion;
+  std::optional<Named> group_class;  // `by resolution`: one meter per band
 };
 
 struct Meter {
   std::string name;
   SourceRange range;  // the name
   MeterBody body;
+};
+
+// `class resolution(pixels) { hd <= 921_600 ... uhd otherwise }`
+struct Band {
+  Named name;
+  std::optional<Decimal> bound;  // none: `otherwise`
+  SourceRange range;
+};
+
+struct ClassDecl {
+  Named name;
+  Named input;  // the numeric column classified
+  std::vector<Band> bands;
+  SourceRange range;
+};
+
+// A meter an allowance draws from, with its ratio.
+struct Draw {
+  Named meter;  // "audio_min" or "video_min[hd]"
+  Decimal ratio = Decimal::from_int(1);
+  SourceRange range;
+};
+
+// `allowance free_minutes = 10_000 per period draws audio_min, video_min[hd] * 4`
+struct Allowance {
+  Named name;
+  Decimal amount;
+  Named period;
+  std::vector<Draw> draws;
+  SourceRange range;
 };
 
 enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume };
@@ -114,6 +145,7 @@ struct Charge {
   ExprPtr amount;  // flat: the fee
   std::string meter;  // per_unit
   SourceRange meter_range;
+  std::vector<Named> after;  // allowances drawn before the charge
   ExprPtr price;  // per_unit
   ExprPtr unit;   // per_unit: `per 1_000`; null means per 1
   std::vector<Tier> tiers;  // graduated, volume
@@ -137,7 +169,9 @@ struct Scheme {
   bool has_usage = false;
   SourceRange usage_range;
   std::vector<Column> columns;
+  std::vector<ClassDecl> classes;
   std::vector<Meter> meters;
+  std::vector<Allowance> allowances;
   std::vector<Charge> charges;
 };
 

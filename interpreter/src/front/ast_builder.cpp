@@ -97,6 +97,34 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     for (auto* col : u->column()) scheme.columns.push_back(column(col));
   } else if (auto* m = dynamic_cast<P::MeterDeclContext*>(ctx)) {
     scheme.meters.push_back(meter(m));
+  } else if (auto* cls = dynamic_cast<P::ClassDeclContext*>(ctx)) {
+    ast::ClassDecl decl;
+    decl.name = named(cls->name, cls->name->getText());
+    decl.input = named(cls->input, cls->input->getText());
+    decl.range = range_of(cls);
+    for (auto* band : cls->band()) {
+      ast::Band b;
+      b.name = named(band->name, band->name->getText());
+      b.range = range_of(band);
+      if (band->bound) b.bound = number(band->bound);
+      if (band->bound && !b.bound) continue;  // reported by number()
+      decl.bands.push_back(std::move(b));
+    }
+    scheme.classes.push_back(std::move(decl));
+  } else if (auto* allowance = dynamic_cast<P::AllowanceDeclContext*>(ctx)) {
+    ast::Allowance a;
+    a.name = named(allowance->name, allowance->name->getText());
+    a.amount = number(allowance->amount).value_or(Decimal());
+    a.period = named(allowance->renewal, allowance->renewal->getText());
+    a.range = range_of(allowance);
+    for (auto* draw : allowance->draw()) {
+      ast::Draw d;
+      d.meter = meter_ref(draw->meterRef());
+      d.range = range_of(draw);
+      if (draw->ratio) d.ratio = number(draw->ratio).value_or(Decimal::from_int(1));
+      a.draws.push_back(std::move(d));
+    }
+    scheme.allowances.push_back(std::move(a));
   } else if (auto* ch = dynamic_cast<P::ChargeDeclContext*>(ctx)) {
     scheme.charges.push_back(charge(ch));
   }
@@ -130,6 +158,7 @@ ast::MeterBody AstBuilder::meter_body(P::MeterBodyContext* ctx) {
     body.inner = std::make_unique<ast::MeterBody>(meter_body(windowed->inner));
     if (windowed->conversion()) body.conversion = conversion(windowed->conversion());
   } else if (auto* simple = dynamic_cast<P::SimpleMeterContext*>(ctx)) {
+    if (simple->groupClass) body.group_class = named(simple->groupClass, simple->groupClass->getText());
     body.aggregate = simple->aggregate->getText();
     body.aggregate_range = range_of(simple->aggregate);
     for (auto* e : simple->expr()) {
@@ -162,19 +191,36 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     c.amount = expr(flat->amount);
   } else if (auto* unit = dynamic_cast<P::PerUnitChargeContext*>(ctx->chargeBody())) {
     c.kind = ast::ChargeKind::per_unit;
-    c.meter = unit->meter->getText();
-    c.meter_range = range_of(unit->meter);
+    const ast::Named ref = meter_ref(unit->meterRef());
+    c.meter = ref.text;
+    c.meter_range = ref.range;
+    c.after = allowances(unit->allowances());
     c.price = expr(unit->price);
     if (unit->unit) c.unit = expr(unit->unit);
   } else if (auto* tiered = dynamic_cast<P::TieredChargeContext*>(ctx->chargeBody())) {
     c.kind = tiered->model->getType() == P::GRADUATED ? ast::ChargeKind::graduated
                                                       : ast::ChargeKind::volume;
-    c.meter = tiered->meter->getText();
-    c.meter_range = range_of(tiered->meter);
+    const ast::Named ref = meter_ref(tiered->meterRef());
+    c.meter = ref.text;
+    c.meter_range = ref.range;
+    c.after = allowances(tiered->allowances());
     c.tiers_range = range_of(tiered);
     for (auto* row : tiered->tier()) c.tiers.push_back(tier(row));
   }
   return c;
+}
+
+ast::Named AstBuilder::meter_ref(P::MeterRefContext* ctx) {
+  std::string text = ctx->name->getText();
+  if (ctx->key) text += "[" + ctx->key->getText() + "]";
+  return ast::Named{text, range_of(ctx)};
+}
+
+std::vector<ast::Named> AstBuilder::allowances(P::AllowancesContext* ctx) {
+  std::vector<ast::Named> out;
+  if (!ctx) return out;
+  for (auto* name : ctx->IDENT()) out.push_back(named(name->getSymbol(), name->getText()));
+  return out;
 }
 
 std::optional<Decimal> AstBuilder::number(antlr4::Token* token) {

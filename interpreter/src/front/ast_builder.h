@@ -24,6 +24,8 @@ class AstBuilder {
   ast::MeterBody meter_body(grammar::TariffParser::MeterBodyContext* ctx);
   ast::Conversion conversion(grammar::TariffParser::ConversionContext* ctx);
   ast::Charge charge(grammar::TariffParser::ChargeDeclContext* ctx);
+  ast::Named meter_ref(grammar::TariffParser::MeterRefContext* ctx);
+  std::vector<ast::Named> allowances(grammar::TariffParser::AllowancesContext* ctx);
   ast::Tier tier(grammar::TariffParser::TierContext* ctx);
   std::optional<Decimal> number(antlr4::Token* token);
   ast::ExprPtr expr(grammar::TariffParser::ExprContext* ctx);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -66,7 +67,9 @@ class Checker {
     header();
     columns();
     period();
+    classes();
     meters();
+    allowances();
     charges();
     unused_meters();
     return diagnostics_.error_count() == errors_before;
@@ -168,9 +171,109 @@ class Checker {
         error(meter.range, fmt::format("meter `{}` is declared twice", meter.name));
         continue;
       }
-      meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
-      meter_names_.push_back(meter.name);
+      // A meter grouped by a class is one meter per band: `video_min[hd]`.
+      const ast::Named* group = meter.body.group_class ? &*meter.body.group_class : nullptr;
+      auto cls = group ? class_bands_.find(group->text) : class_bands_.end();
+      if (group && cls == class_bands_.end()) {
+        error(group->range, fmt::format("unknown class `{}`", group->text),
+              suggestion_hint(group->text, class_names_, "classes"));
+      }
+      if (cls != class_bands_.end()) {
+        grouped_meters_.emplace(meter.name, group->text);
+        for (const auto& band : cls->second) {
+          const std::string name = fmt::format("{}[{}]", meter.name, band);
+          meter_index_.emplace(name, static_cast<std::uint32_t>(meter_names_.size()));
+          meter_names_.push_back(name);
+          meter_ranges_.push_back(meter.range);
+        }
+      } else {
+        meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
+        meter_names_.push_back(meter.name);
+        meter_ranges_.push_back(meter.range);
+      }
       meter_body(meter.body, true);
+    }
+  }
+
+  void classes() {
+    for (auto& cls : scheme_.classes) {
+      if (class_bands_.count(cls.name.text)) {
+        error(cls.name.range, fmt::format("class `{}` is declared twice", cls.name.text));
+        continue;
+      }
+      auto input = column_types_.find(cls.input.text);
+      if (input == column_types_.end())
+        error(cls.input.range, fmt::format("unknown column `{}`", cls.input.text),
+              suggestion_hint(cls.input.text, column_names_, "columns"));
+      else if (!is_numeric(input->second))
+        error(cls.input.range, fmt::format("a class divides a number; `{}` is not numeric", cls.input.text));
+      std::vector<std::string> bands;
+      std::optional<Decimal> previous;
+      for (std::size_t i = 0; i < cls.bands.size(); ++i) {
+        const ast::Band& band = cls.bands[i];
+        if (std::find(bands.begin(), bands.end(), band.name.text) != bands.end())
+          error(band.name.range, fmt::format("band `{}` is declared twice", band.name.text));
+        bands.push_back(band.name.text);
+        if (!band.bound) {
+          if (i + 1 != cls.bands.size())
+            error(band.range, "`otherwise` must be the last band: the bands after it are never reached");
+          continue;
+        }
+        if (previous && *band.bound <= *previous)
+          error(band.range, fmt::format("band bounds must increase: {} is not above {}", *band.bound,
+                                        *previous));
+        previous = band.bound;
+      }
+      if (cls.bands.empty())
+        error(cls.range, fmt::format("class `{}` has no bands", cls.name.text),
+              "write bands such as `hd <= 921_600` and a last `uhd otherwise`");
+      else if (cls.bands.back().bound)
+        error(cls.bands.back().range,
+              fmt::format("values above {} have no band", *cls.bands.back().bound),
+              fmt::format("add a last band such as `{} otherwise` for them", cls.bands.back().name.text));
+      class_names_.push_back(cls.name.text);
+      class_bands_.emplace(cls.name.text, std::move(bands));
+    }
+  }
+
+  // A meter name as a charge or an allowance writes it, checked.
+  std::optional<std::uint32_t> resolve_meter(const ast::Named& ref) {
+    auto it = meter_index_.find(ref.text);
+    if (it != meter_index_.end()) return it->second;
+    auto grouped = grouped_meters_.find(ref.text);
+    if (grouped != grouped_meters_.end()) {
+      error(ref.range, fmt::format("meter `{}` is grouped by class `{}`; name one band", ref.text,
+                                   grouped->second),
+            fmt::format("for example `{}[{}]`", ref.text, class_bands_.at(grouped->second).front()));
+      return std::nullopt;
+    }
+    error(ref.range, fmt::format("unknown meter `{}`", ref.text),
+          suggestion_hint(ref.text, meter_names_, "meters"));
+    return std::nullopt;
+  }
+
+  void allowances() {
+    std::set<std::string> names;
+    for (auto& allowance : scheme_.allowances) {
+      if (!names.insert(allowance.name.text).second)
+        error(allowance.name.range, fmt::format("allowance `{}` is declared twice", allowance.name.text));
+      if (allowance.amount.sign() < 0)
+        error(allowance.range, "an allowance cannot be negative");
+      if (allowance.period.text != "period")
+        error(allowance.period.range,
+              fmt::format("allowances renew `per period`, not per {}", allowance.period.text),
+              "write `= 10_000 per period`");
+      std::set<std::uint32_t> drawn;
+      for (const auto& draw : allowance.draws) {
+        const auto meter = resolve_meter(draw.meter);
+        if (draw.ratio.sign() <= 0)
+          error(draw.range, "a draw ratio must be greater than zero");
+        if (!meter) continue;
+        if (!drawn.insert(*meter).second)
+          error(draw.range, fmt::format("`{}` is drawn twice by this allowance", draw.meter.text));
+        drawn_by_[*meter].insert(allowance.name.text);
+      }
+      allowance_names_.push_back(allowance.name.text);
     }
   }
 
@@ -239,6 +342,9 @@ class Checker {
       if (body.filter) expect(*body.filter, ast::Type::boolean, "a `where` filter");
     }
     if (body.conversion) conversion(*body.conversion, outermost && !body.window);
+    if (body.group_class && !outermost)
+      error(body.group_class->range, "`by` groups a whole meter, not a window's inner part",
+            "put `by CLASS` on a meter without windows");
   }
 
   void conversion(const ast::Conversion& c, bool may_be_daily) {
@@ -302,13 +408,10 @@ class Checker {
       }
       if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume)
         tiers(charge);
-      auto it = meter_index_.find(charge.meter);
-      if (it == meter_index_.end()) {
-        error(charge.meter_range, fmt::format("unknown meter `{}`", charge.meter),
-              suggestion_hint(charge.meter, meter_names_, "meters"));
-      } else {
-        charge.meter_index = it->second;
-        used_meters_.emplace(charge.meter);
+      if (const auto meter = resolve_meter(ast::Named{charge.meter, charge.meter_range})) {
+        charge.meter_index = *meter;
+        used_meters_.insert(meter_names_[*meter]);
+        after(charge, *meter);
       }
       if (!charge.price) continue;
       constant(*charge.price, "a price");
@@ -379,10 +482,36 @@ class Checker {
     }
   }
 
+  // `after` names exactly the allowances that draw on the charge's meter,
+  // so what a line bills is visible in the charge itself.
+  void after(const ast::Charge& charge, std::uint32_t meter) {
+    const std::set<std::string> expected =
+        drawn_by_.count(meter) ? drawn_by_.at(meter) : std::set<std::string>();
+    std::set<std::string> written;
+    for (const auto& name : charge.after) {
+      if (std::find(allowance_names_.begin(), allowance_names_.end(), name.text) ==
+          allowance_names_.end()) {
+        error(name.range, fmt::format("unknown allowance `{}`", name.text),
+              suggestion_hint(name.text, allowance_names_, "allowances"));
+        return;
+      }
+      written.insert(name.text);
+    }
+    for (const auto& name : expected)
+      if (!written.count(name))
+        error(charge.meter_range, fmt::format("`{}` is drawn by allowance `{}`", charge.meter, name),
+              fmt::format("write `{} after {}` so the line says what it bills", charge.meter,
+                          fmt::join(expected, ", ")));
+    for (const auto& name : charge.after)
+      if (!expected.count(name.text))
+        error(name.range, fmt::format("allowance `{}` does not draw on `{}`", name.text, charge.meter));
+  }
+
   void unused_meters() {
-    for (const auto& meter : scheme_.meters)
-      if (!used_meters_.count(meter.name))
-        warning(meter.range, fmt::format("meter `{}` is not used by any charge", meter.name));
+    for (std::size_t m = 0; m < meter_names_.size(); ++m) {
+      if (used_meters_.count(meter_names_[m])) continue;
+      warning(meter_ranges_[m], fmt::format("meter `{}` is not used by any charge", meter_names_[m]));
+    }
   }
 
   // A number written out: prices and fees do not depend on usage columns.
@@ -528,6 +657,12 @@ class Checker {
   std::map<std::string, std::uint32_t> meter_index_;
   std::vector<std::string> meter_names_;
   std::set<std::string> used_meters_;
+  std::vector<SourceRange> meter_ranges_;
+  std::map<std::string, std::vector<std::string>> class_bands_;
+  std::vector<std::string> class_names_;
+  std::map<std::string, std::string> grouped_meters_;  // meter -> class
+  std::map<std::uint32_t, std::set<std::string>> drawn_by_;
+  std::vector<std::string> allowance_names_;
   bool has_time_ = false;
 };
 

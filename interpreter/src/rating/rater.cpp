@@ -47,7 +47,8 @@ Rater::Rater(Rater&&) noexcept = default;
 Rater& Rater::operator=(Rater&&) noexcept = default;
 
 Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std::string& name,
-                                                    UsageFormat format, RejectSink& rejects) {
+                                                    UsageFormat format, RejectSink& rejects,
+                                                    const UsageProgressCallback& progress) {
   State& s = *state_;
   const Program& program = *s.program;
   const auto reader_owner = usage::make_usage_reader(format, program.usage, in, name);
@@ -62,7 +63,28 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
   std::vector<MeterSlot>* last_meters = nullptr;
   const bool has_period = program.billing_period.kind != PeriodKind::none;
   std::uint64_t outside = 0;
+  // Progress every few thousand accepted rows: a position query on the
+  // stream buffer (no istream state touched; -1 on a pipe).
+  constexpr std::uint32_t kProgressEvery = 4096;
+  std::uint32_t until_progress = kProgressEvery;
+  const auto stream_position = [&in]() -> std::optional<std::uint64_t> {
+    if (!in.rdbuf()) return std::nullopt;
+    const auto at = in.rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
+    if (at == std::streampos(std::streamoff(-1))) return std::nullopt;
+    return static_cast<std::uint64_t>(std::streamoff(at));
+  };
+  const std::optional<std::uint64_t> start = progress ? stream_position() : std::nullopt;
+  const auto report_progress = [&] {
+    UsageProgress now{reader.counts().read, std::nullopt};
+    if (start)
+      if (const auto at = stream_position(); at && *at >= *start) now.bytes = *at - *start;
+    progress(now);
+  };
   while (reader.next(row, rejects)) {
+    if (progress && --until_progress == 0) {
+      until_progress = kProgressEvery;
+      report_progress();
+    }
     if (has_period) {
       const Decimal time = row.fields[*program.usage.time_column].number;
       if (!s.period) {
@@ -92,6 +114,7 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
           "{} (rating {}:{})", located(program, program.record, ran.error().pc, ran.error().message),
           name, row.line)});
   }
+  if (progress) report_progress();
   const ReadCounts& counts = reader.counts();
   s.counts.read += counts.read;
   s.counts.accepted += counts.accepted - outside;
@@ -183,7 +206,7 @@ Expected<Invoice, RunError> Rater::finish() {
                                                describe(value.error()))});
       values[m] = *value;
     }
-    if (auto ran = run_period(program, values.data(), s.frame, lines); !ran)
+    if (auto ran = run_period(program, values, s.frame, lines); !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), *id)});
     if (auto added = builder.add_account(*id, lines); !added)

@@ -17,10 +17,44 @@ Frame::Frame(const Program& program)
 
 namespace {
 
+// Draws one allowance from its meters in order: from each, as much as is
+// left (never more than the meter's value), each unit using `ratio`
+// allowance units. The meters' values become what is left to bill.
+Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allowance, Decimal* values,
+                                                      std::vector<std::vector<std::string>>& notes) {
+  Decimal left = allowance.amount;
+  for (const AllowanceDraw& draw : allowance.draws) {
+    Decimal& value = values[draw.meter];
+    if (value.sign() <= 0) continue;
+    // Units of this meter the rest of the allowance covers, rounded down
+    // so the allowance is never overdrawn.
+    auto coverable = divide(left, draw.ratio, Decimal::kMaxScale, RoundingMode::down);
+    if (!coverable) return unexpected(coverable.error());
+    const Decimal taken = std::min(value, coverable->normalized());
+    auto used = multiply(taken, draw.ratio);
+    if (!used) return unexpected(used.error());
+    auto rest = subtract(value, taken);
+    auto remaining = subtract(left, *used);
+    if (!rest) return unexpected(rest.error());
+    if (!remaining) return unexpected(remaining.error());
+    std::string note = fmt::format("{} (allowance {}): {} of {} drawn", allowance.name, allowance.amount,
+                                   taken.normalized(), value.normalized());
+    if (draw.ratio != Decimal::from_int(1))
+      note += fmt::format(" at {} allowance units each", draw.ratio);
+    note += fmt::format(", {} left to bill; {} left in the allowance", rest->normalized(),
+                        remaining->normalized());
+    notes[draw.meter].push_back(std::move(note));
+    value = *rest;
+    left = *remaining;
+  }
+  return std::monostate{};
+}
+
 struct Context {
   const usage::Row* row = nullptr;
   MeterSlot* meters = nullptr;
-  const Decimal* meter_values = nullptr;
+  Decimal* meter_values = nullptr;  // net of allowances drawn so far
+  std::vector<std::vector<std::string>>* meter_notes = nullptr;  // what allowances drew
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
 };
@@ -219,7 +253,12 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(LINE) {
       const Instruction& i = INS;
-      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c], std::move(ctx.pending_explain)});
+      std::vector<std::string> explain;
+      const auto& priced = p.charges[i.a].meter;
+      if (priced && *priced < ctx.meter_notes->size() && !(*ctx.meter_notes)[*priced].empty())
+        explain = (*ctx.meter_notes)[*priced];
+      explain.insert(explain.end(), ctx.pending_explain.begin(), ctx.pending_explain.end());
+      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c], std::move(explain)});
       ctx.pending_explain.clear();
       VM_NEXT();
     }
@@ -245,6 +284,20 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
       const Instruction& i = INS;
       add_increment(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b],
                     ctx.row->fields[*p.usage.time_column].number);
+      VM_NEXT();
+    }
+    VM_CASE(CLASSIFY) {
+      const Instruction& i = INS;
+      const ClassTable& cls = p.classes[i.c];
+      std::size_t band = 0;
+      while (band < cls.bounds.size() && R[i.b] > cls.bounds[band]) ++band;
+      R[i.a] = Decimal::from_int(static_cast<std::int64_t>(band));
+      VM_NEXT();
+    }
+    VM_CASE(DRAW) {
+      const Instruction& i = INS;
+      if (auto drawn = draw_allowance(p.allowances[i.a], ctx.meter_values, *ctx.meter_notes); !drawn)
+        return fail(fmt::format("allowance `{}`: {}", p.allowances[i.a].name, describe(drawn.error())));
       VM_NEXT();
     }
     VM_CASE(TIERS) {
@@ -278,10 +331,13 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
   return execute(program, program.record, frame.registers(), ctx);
 }
 
-Expected<std::monostate, VmError> run_period(const Program& program, const Decimal* meter_values,
-                                             Frame& frame, std::vector<EmittedLine>& lines) {
+Expected<std::monostate, VmError> run_period(const Program& program,
+                                             std::vector<Decimal> meter_values, Frame& frame,
+                                             std::vector<EmittedLine>& lines) {
   Context ctx;
-  ctx.meter_values = meter_values;
+  std::vector<std::vector<std::string>> notes(program.allowances.empty() ? 0 : program.meters.size());
+  ctx.meter_values = meter_values.data();
+  ctx.meter_notes = &notes;
   ctx.lines = &lines;
   return execute(program, program.period, frame.registers(), ctx);
 }

@@ -38,8 +38,10 @@ class Frame {
 // The program must have passed verify().
 Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
                                              MeterSlot* meters, Frame& frame);
-// `meter_values` holds each meter's value at period end (meter_value()).
-Expected<std::monostate, VmError> run_period(const Program& program, const Decimal* meter_values,
-                                             Frame& frame, std::vector<EmittedLine>& lines);
+// `meter_values` holds each meter's value at period end (meter_value());
+// allowances drawn by the program reduce the run's own copy.
+Expected<std::monostate, VmError> run_period(const Program& program,
+                                             std::vector<Decimal> meter_values, Frame& frame,
+                                             std::vector<EmittedLine>& lines);
 
 }  // namespace tariff

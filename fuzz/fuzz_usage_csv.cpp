@@ -1,0 +1,9 @@
+// libFuzzer target: bytes as a CSV usage file for a fixed scheme ->
+// Rater::add_usage -> finish -> the invoice; read = accepted + rejected
+// must hold (fuzz/targets.h). Seeds: *.csv under tests/ and examples/.
+#include "targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  tariff::fuzz::run_usage(data, size, tariff::UsageFormat::csv);
+  return 0;
+}
