@@ -23,17 +23,21 @@
 namespace tariff::fuzz {
 
 // The usage fuzzers rate with this scheme: every column type, optional
-// columns and defaults, every aggregation, filters, functions, both tier
-// models. Its columns are a superset of the usage files in tests/ and
-// examples/, so every seed gets past the header.
+// columns and defaults, every aggregation, windows, unit conversions, a
+// billing period, filters, functions, both tier models. Its required
+// columns are in every usage file in tests/ and examples/, so every seed
+// gets past the header.
 inline constexpr std::string_view kUsageScheme = R"(# fuzz/targets.h
 scheme "Fuzz usage" version "1"
 currency USD
 rounding half_even per line
+period calendar month UTC
 usage {
   account  id
   time     timestamp optional
   event    text optional
+  user     id optional
+  project  id default "main"
   quantity decimal default 0
   users    decimal optional
   gb       decimal default 0
@@ -41,19 +45,31 @@ usage {
   calls    integer default 1
 }
 meter messages = sum quantity where event == "message"
-meter voice    = sum round(quantity * 1.5, 2) where event == "voice" and not (region == "eu")
+meter voice    = sum round(quantity * 1.5, 2) where event == "voice" and not (region == "eu"), seconds -> minutes rounded up per day
 meter storage  = sum if region == "eu" then gb * 2 else gb
+meter bytes    = average gb, bytes -> GiB rounded nearest
 meter peak     = max users
 meter low      = min ceil(gb / 3)
-meter hits     = count where calls > 2 or time >= 1767225600
-meter total    = sum calls
+meter hits     = count where calls > 2 or time >= 1772323200
+meter total    = sum calls, seconds -> hours rounded down
+meter mau      = distinct user
+meter dau      = max over days of (distinct user where event == "login")
+meter projects = sum over project of (max over days of (count))
+meter plan     = latest quantity where event == "plan"
+meter sessions = weighted_sum quantity where event == "session"
 charge "Platform" = flat 9.99
 charge "Messages" = messages at 0.50 per 1_000
 charge "Voice"    = voice at 0.99 per 7
 charge "Storage"  = storage at 0.023
+charge "Bytes"    = bytes at 0.1
 charge "Low"      = low at 1.5%
 charge "Hits"     = hits at 0.001
 charge "Calls"    = total at 0.0001
+charge "MAU users" = mau at 0.2
+charge "DAU"      = dau at 0.3
+charge "Projects" = projects at 0.01
+charge "Plan"     = plan at 1
+charge "Sessions" = sessions at 0.02218
 charge "MAU" = graduated peak {
   first 200 free
   next 4_800 at 0.05
@@ -70,12 +86,12 @@ charge "MAU volume" = volume peak {
 // the seed corpus accept it (a program that wants other columns stops at
 // the header, which is a fine outcome too).
 inline constexpr std::string_view kFixedUsageCsv =
-    "account,time,event,quantity,users,gb,region,calls\n"
-    "acme,2026-03-01T09:00:00Z,message,12000,120,10.5,eu,3\n"
-    "acme,2026-03-02T10:30:00Z,voice,1250.5,13250,2.25,,1\n"
-    "globex,2026-03-03T11:00:00+08:00,message,800,150,0,us,\n"
-    "globex,2026-03-04T12:00:00Z,voice,not-a-number,1,1,eu,2\n"
-    "initech,2026-03-05T00:00:00-05:00,message,0.000001,0,99999999999.999999,ap,7\n";
+    "account,time,event,user,project,quantity,users,gb,region,calls\n"
+    "acme,2026-03-01T09:00:00Z,message,ann,main,12000,120,10.5,eu,3\n"
+    "acme,2026-03-02T10:30:00Z,voice,bob,web,1250.5,13250,2.25,,1\n"
+    "globex,2026-03-03T11:00:00+08:00,login,ann,,800,150,0,us,\n"
+    "globex,2026-03-04T12:00:00Z,voice,,main,not-a-number,1,1,eu,2\n"
+    "initech,2026-03-05T00:00:00-05:00,session,cy,x,0.000001,0,99999999999.999999,ap,7\n";
 
 [[noreturn]] inline void invariant_failed(const char* what) {
   std::fprintf(stderr, "fuzz invariant broken: %s\n", what);

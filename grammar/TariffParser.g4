@@ -49,6 +49,29 @@ allowances
   : AFTER IDENT (COMMA IDENT)*
   ;
 
+// A tier kind or credit rule a plugin defines: `capacity`, `sla.tiered`.
+pluginName
+  : IDENT (DOT IDENT)*
+  ;
+
+// `with min_outage_minutes = 5, cap_percent = 100`
+pluginParams
+  : WITH pluginParam (COMMA pluginParam)*
+  ;
+
+pluginParam
+  : name=IDENT ASSIGN signedNumber
+  ;
+
+// One row of a plugin's table: `(100, 1_000, 10.00)`.
+pluginRow
+  : LPAREN signedNumber (COMMA signedNumber)* RPAREN
+  ;
+
+signedNumber
+  : MINUS? NUMBER PERCENT?
+  ;
+
 // `sum quantity where event == "audio", seconds -> minutes rounded up per day`
 // `max over days of (distinct user where event == "login")`
 meterBody
@@ -64,6 +87,7 @@ chargeBody
   : FLAT amount=expr                                      # flatCharge
   | meterRef allowances? AT price=expr (PER unit=expr)?  # perUnitCharge
   | model=(GRADUATED | VOLUME) meterRef allowances? LBRACE tier* RBRACE  # tieredCharge
+  | kind=pluginName LPAREN meterRef (COMMA meterRef)* RPAREN pluginParams? LBRACE pluginRow* RBRACE  # pluginCharge
   ;
 
 // One row of a tier table: where it ends, then its price.

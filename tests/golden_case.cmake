@@ -7,7 +7,8 @@
 # With TARIFF_UPDATE_GOLDEN=1 in the environment the golden file is
 # rewritten instead (review the diff before committing it).
 # Inputs: TARIFF (the binary), DIR (the case folder), CASE (file name);
-# optional USAGE and GOLDEN override NAME.csv and NAME.golden.
+# optional USAGE and GOLDEN override NAME.csv and NAME.golden; optional
+# PLUGINS (a ;-list of libraries) are loaded with --plugin.
 get_filename_component(name ${CASE} NAME_WLE)
 if(NOT DEFINED USAGE)
   set(USAGE ${name}.csv)
@@ -18,12 +19,16 @@ endif()
 if(NOT DEFINED GOLDEN)
   set(GOLDEN ${name}.golden)
 endif()
+set(plugin_args "")
+foreach(plugin ${PLUGINS})
+  list(APPEND plugin_args --plugin ${plugin})
+endforeach()
 if(name MATCHES "^error\\.")
-  set(command ${TARIFF} check ${CASE})
+  set(command ${TARIFF} check ${CASE} ${plugin_args})
   set(expected_exit 1)
   set(stream stderr)
 else()
-  set(command ${TARIFF} invoice ${CASE} --usage ${USAGE})
+  set(command ${TARIFF} invoice ${CASE} --usage ${USAGE} ${plugin_args})
   set(expected_exit 0)
   set(stream stdout)
 endif()

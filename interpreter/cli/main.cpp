@@ -27,10 +27,30 @@ std::string read_all(std::istream& in) {
   return text.str();
 }
 
+// The plugins named with --plugin, loaded once before any scheme.
+std::shared_ptr<const tariff::Plugins>& loaded_plugins() {
+  static std::shared_ptr<const tariff::Plugins> plugins = std::make_shared<tariff::Plugins>();
+  return plugins;
+}
+
+// Loads every --plugin library; a refused one ends the run with exit 3.
+int load_plugins(const std::vector<std::string>& paths) {
+  auto plugins = std::make_shared<tariff::Plugins>();
+  for (const auto& path : paths) {
+    if (auto loaded = plugins->load(path); !loaded) {
+      std::cerr << "tariff: error: " << loaded.error() << '\n';
+      return kRefused;
+    }
+  }
+  loaded_plugins() = std::move(plugins);
+  return kOk;
+}
+
 // A scheme or a bytecode file; `-` is scheme text on standard input.
 tariff::CompileResult load_path(const std::string& path) {
-  if (path == "-") return tariff::compile_source("<stdin>", read_all(std::cin));
-  return tariff::load_scheme_or_program(path);
+  const tariff::Plugins* plugins = loaded_plugins().get();
+  if (path == "-") return tariff::compile_source("<stdin>", read_all(std::cin), plugins);
+  return tariff::load_scheme_or_program(path, plugins);
 }
 
 struct Loaded {
@@ -191,7 +211,7 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
   }
   tariff::cli::RunProgress progress(quiet);
   RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file, &progress, quiet);
-  tariff::Rater rater(program);
+  tariff::Rater rater(program, loaded_plugins());
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(tariff::RunError{"--period: " + set.error().message});
@@ -251,6 +271,13 @@ int main(int argc, char** argv) {
   CLI::App app{"Tariff: rate usage records into exact invoices with a pricing scheme."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tariff 0.1.0");
+  // Accepted before or after the subcommand.
+  app.fallthrough();
+  std::vector<std::string> plugin_paths;
+  app.add_option("--plugin", plugin_paths,
+                 "Load a plugin (shared library) whose tier kinds schemes may name; repeatable.\n"
+                 "  example: tariff invoice plan.tariff --plugin build/plugins/libcapacity_tier.so "
+                 "--usage march.csv");
 
   std::vector<std::string> check_schemes;
   auto* check = app.add_subcommand("check", "Check schemes and report every error.\n"
@@ -323,6 +350,7 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
 
+  if (int status = load_plugins(plugin_paths); status != kOk) return status;
   if (*check) return run_check(check_schemes);
   if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);

@@ -29,6 +29,26 @@ namespace tariff {
 // A compiled, verified scheme. Immutable: share it across threads.
 struct Program;
 
+class PluginRegistry;
+
+// Plugins loaded from shared libraries (the C ABI of tariff/plugin.h;
+// docs/plugins.md): tier kinds schemes can name. Load at start-up, on one
+// thread; then share (read-only) with compilers and raters.
+class Plugins {
+ public:
+  Plugins();
+  ~Plugins();
+  Plugins(Plugins&&) noexcept;
+  Plugins& operator=(Plugins&&) noexcept;
+  // "PATH: refused: REASON" when the library is not a usable plugin.
+  Expected<std::monostate, std::string> load(const std::string& path);
+  std::vector<std::string> tier_kind_names() const;
+  const PluginRegistry& registry() const noexcept { return *registry_; }
+
+ private:
+  std::unique_ptr<PluginRegistry> registry_;
+};
+
 struct CompileResult {
   std::shared_ptr<const Program> program;  // null when there are errors
   Diagnostics diagnostics;                 // errors and warnings
@@ -37,24 +57,27 @@ struct CompileResult {
   bool refused = false;
 };
 
-CompileResult compile_source(std::string name, std::string text);
+// `plugins` are the loaded plugins whose tier kinds the scheme may name;
+// an unknown kind is an error listing the known ones.
+CompileResult compile_source(std::string name, std::string text, const Plugins* plugins = nullptr);
 // The canonical layout of a scheme (`tariff fmt`; docs/language.md,
 // "Formatting"), comments kept. Text with syntax errors is refused with
 // its diagnostics; `name` is the file name they carry.
 Expected<std::string, Diagnostics> format_source(std::string name, std::string text);
 // Reads the file (a diagnostic without a location when it cannot be read).
-CompileResult compile_file(const std::string& path);
+CompileResult compile_file(const std::string& path, const Plugins* plugins = nullptr);
 
 // Compiled programs as bytecode files (.tfc; docs/bytecode.md). Loading
 // checks every byte and verifies the program, so a file from anywhere is
 // safe to load; a refusal is one diagnostic without a location,
 // "FILE: refused: REASON", with `refused` set.
 Expected<std::string, std::string> save_program(const Program& program);
-CompileResult load_program_file(const std::string& path);
+// A program whose tier kinds no loaded plugin defines is refused too.
+CompileResult load_program_file(const std::string& path, const Plugins* plugins = nullptr);
 // By content, not by name: a file starting with the bytecode magic is
 // loaded as bytecode, as is any file named *.tfc (so one without the magic
 // is refused); anything else is compiled as a scheme.
-CompileResult load_scheme_or_program(const std::string& path);
+CompileResult load_scheme_or_program(const std::string& path, const Plugins* plugins = nullptr);
 
 // The program listing: pc, opcode, operands, semantics, source line.
 std::string disassembly(const Program& program);
@@ -105,7 +128,9 @@ using UsageProgressCallback = std::function<void(const UsageProgress&)>;
 // One rating run. Not thread-safe; use one Rater per thread and merge.
 class Rater {
  public:
-  explicit Rater(std::shared_ptr<const Program> program);
+  // `plugins` price the tier kinds the program names from plugins.
+  explicit Rater(std::shared_ptr<const Program> program,
+                 std::shared_ptr<const Plugins> plugins = nullptr);
   ~Rater();
   Rater(Rater&&) noexcept;
   Rater& operator=(Rater&&) noexcept;

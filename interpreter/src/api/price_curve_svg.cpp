@@ -104,6 +104,10 @@ Expected<Axis, DecimalError> make_axis(Decimal lo, Decimal hi, bool widen) {
     if (!low) return unexpected(low.error());
     auto high = snap(hi, *step, RoundingMode::ceiling);
     if (!high) return unexpected(high.error());
+    // A step of headroom when the largest value is on a tick, so a curve
+    // at its top stays off the frame.
+    if (*high == hi && hi.sign() > 0) high = add(*high, *step);
+    if (!high) return unexpected(high.error());
     axis.lo = *low;
     axis.hi = *high;
   }

@@ -294,6 +294,25 @@ void write_allowances(Writer& out, const Program& p) {
   }
 }
 
+void write_plugin_uses(Writer& out, const Program& p) {
+  out.size(p.plugin_uses.size());
+  for (const PluginUse& use : p.plugin_uses) {
+    out.str(use.kind);
+    out.size(use.meters.size());
+    for (auto meter : use.meters) out.uint(meter);
+    out.size(use.rows.size());
+    for (const auto& row : use.rows) {
+      out.size(row.size());
+      for (const Decimal& cell : row) write_decimal(out, cell);
+    }
+    out.size(use.params.size());
+    for (const auto& [name, value] : use.params) {
+      out.str(name);
+      write_decimal(out, value);
+    }
+  }
+}
+
 // --- reading -------------------------------------------------------------
 
 bool read_header(Reader& in, Program& p) {
@@ -489,6 +508,34 @@ bool read_allowances(Reader& in, Program& p) {
   return true;
 }
 
+bool read_plugin_uses(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 * 4)) return false;
+  p.plugin_uses.resize(n);
+  for (std::size_t u = 0; u < n; ++u) {
+    PluginUse& use = p.plugin_uses[u];
+    std::uint32_t meters = 0, rows = 0, params = 0;
+    if (!in.str(use.kind) || !in.count(meters, 4)) return false;
+    use.meters.resize(meters);
+    for (auto& meter : use.meters)
+      if (!in.uint(meter)) return false;
+    if (!in.count(rows, 4)) return false;
+    use.rows.resize(rows);
+    for (auto& row : use.rows) {
+      std::uint32_t cells = 0;
+      if (!in.count(cells, kDecimalSize)) return false;
+      row.resize(cells);
+      for (auto& cell : row)
+        if (!read_decimal(in, cell, fmt::format("plugin use {} table", u))) return false;
+    }
+    if (!in.count(params, 4 + kDecimalSize)) return false;
+    use.params.resize(params);
+    for (auto& [name, value] : use.params)
+      if (!in.str(name) || !read_decimal(in, value, fmt::format("plugin use {} parameter", u))) return false;
+  }
+  return true;
+}
+
 bool read_tiers(Reader& in, Program& p) {
   std::uint32_t n = 0;
   if (!in.count(n, 1 + 4)) return false;  // model and row count
@@ -559,6 +606,7 @@ constexpr SectionSpec kSections[] = {
      [](Reader& in, Program& p) { return read_chunk(in, p.period, "period"); }},
     {10, "classes", write_classes, read_classes},
     {11, "allowances", write_allowances, read_allowances},
+    {12, "plugin uses", write_plugin_uses, read_plugin_uses},
 };
 
 bool read_section(Reader& body, const SectionSpec& spec, Program& p) {

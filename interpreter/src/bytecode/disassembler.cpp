@@ -63,6 +63,9 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::CLASS:
       return value < p.classes.size() ? fmt::format("class{}({})", value, p.classes[value].name)
                                       : fmt::format("class{}", value);
+    case OperandKind::PLUGINUSE:
+      return value < p.plugin_uses.size() ? fmt::format("u{}({})", value, p.plugin_uses[value].kind)
+                                          : fmt::format("u{}", value);
     case OperandKind::ALLOWANCE:
       return value < p.allowances.size() ? fmt::format("a{}({})", value, p.allowances[value].name)
                                          : fmt::format("a{}", value);
@@ -158,6 +161,13 @@ std::string disassemble(const Program& p) {
     for (const auto& draw : allowance.draws)
       out += fmt::format(" | m{} * {}", draw.meter, draw.ratio);
     out += "\n";
+  }
+  for (std::size_t i = 0; i < p.plugin_uses.size(); ++i) {
+    const PluginUse& use = p.plugin_uses[i];
+    out += fmt::format("  u{} = plugin kind {} of", i, use.kind);
+    for (auto meter : use.meters) out += fmt::format(" m{}", meter);
+    for (const auto& [name, value] : use.params) out += fmt::format(" {}={}", name, value);
+    out += fmt::format(", {} rows\n", use.rows.size());
   }
   chunk(out, p, "record", p.record);
   chunk(out, p, "period", p.period);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bytecode/opcodes.h"
@@ -102,6 +103,16 @@ struct AllowanceInfo {
   std::vector<AllowanceDraw> draws;
 };
 
+// A charge priced by a plugin's tier kind: the kind's name (resolved when
+// rating, against the loaded plugins), the meters whose values it prices,
+// its table and its parameters.
+struct PluginUse {
+  std::string kind;
+  std::vector<std::uint32_t> meters;
+  std::vector<std::vector<Decimal>> rows;
+  std::vector<std::pair<std::string, Decimal>> params;
+};
+
 struct ChargeInfo {
   std::string name;
   std::string formula;  // how the amount is computed, for explanations
@@ -135,6 +146,7 @@ struct Program {
   std::vector<TierTable> tier_tables;
   std::vector<ClassTable> classes;
   std::vector<AllowanceInfo> allowances;
+  std::vector<PluginUse> plugin_uses;
 
   Chunk record;  // run once per usage row
   Chunk period;  // run once per account at period end

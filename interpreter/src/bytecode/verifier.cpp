@@ -38,6 +38,7 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::TABLE: return "tier table";
     case OperandKind::CLASS: return "class";
     case OperandKind::ALLOWANCE: return "allowance";
+    case OperandKind::PLUGINUSE: return "plugin use";
     case OperandKind::TARGET: return "jump target";
     case OperandKind::ROUND: return "rounding";
   }
@@ -91,6 +92,9 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
                                           : fmt::format("tier table {} does not exist", value);
     case OperandKind::CLASS:
       return value < p.classes.size() ? std::string() : fmt::format("class {} does not exist", value);
+    case OperandKind::PLUGINUSE:
+      return value < p.plugin_uses.size() ? std::string()
+                                          : fmt::format("plugin use {} does not exist", value);
     case OperandKind::ALLOWANCE:
       return value < p.allowances.size() ? std::string()
                                          : fmt::format("allowance {} does not exist", value);
@@ -209,6 +213,15 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
       if (draw.ratio.sign() <= 0)
         return fail(fmt::format("allowance `{}` has a ratio that is not positive", allowance.name));
     }
+  }
+  for (const auto& use : p.plugin_uses) {
+    if (use.meters.empty()) return fail(fmt::format("plugin kind `{}` prices no meter", use.kind));
+    for (auto meter : use.meters)
+      if (meter >= p.meters.size())
+        return fail(fmt::format("plugin kind `{}` prices meter {} which does not exist", use.kind, meter));
+    for (const auto& row : use.rows)
+      if (row.size() != use.rows.front().size())
+        return fail(fmt::format("plugin kind `{}` has rows of different lengths", use.kind));
   }
   for (const auto& charge : p.charges)
     if (charge.meter && *charge.meter >= p.meters.size())

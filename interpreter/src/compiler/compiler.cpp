@@ -264,6 +264,11 @@ class Compiler {
     if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
     if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}", charge.meter);
     if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}", charge.meter);
+    if (charge.kind == ast::ChargeKind::plugin) {
+      std::string meters;
+      for (const auto& m : charge.plugin_meters) meters += (meters.empty() ? "" : ", ") + m.text;
+      return fmt::format("{}({}) from a plugin", charge.plugin_kind.text, meters);
+    }
     std::string meter = charge.meter;
     for (std::size_t i = 0; i < charge.after.size(); ++i)
       meter += fmt::format("{}{}", i == 0 ? " after " : ", ", charge.after[i].text);
@@ -279,7 +284,7 @@ class Compiler {
   void check_limits(Chunk& chunk, std::string_view name) {
     if (chunk.code.size() > kMaxOperand || chunk.registers > kMaxOperand ||
         program_->constants.size() > kMaxOperand || program_->strings.size() > kMaxOperand ||
-        program_->tier_tables.size() > kMaxOperand)
+        program_->tier_tables.size() > kMaxOperand || program_->plugin_uses.size() > kMaxOperand)
       error({{1, 1}, {1, 1}},
             fmt::format("the {} program exceeds the limits of one program (65,535 instructions, "
                         "registers or constants)", name),
@@ -487,6 +492,15 @@ class Compiler {
       if (charge.kind == ast::ChargeKind::flat) {
         emit(Opcode::LOADK, quantity, constant(Decimal::from_int(1)));
         expr(*charge.amount, amount);
+      } else if (charge.kind == ast::ChargeKind::plugin) {
+        PluginUse use;
+        use.kind = charge.plugin_kind.text;
+        use.meters = charge.plugin_meter_indexes;
+        use.rows = charge.plugin_rows;
+        for (const auto& [name, value] : charge.plugin_params) use.params.emplace_back(name.text, value);
+        program_->plugin_uses.push_back(std::move(use));
+        emit(Opcode::LOADM, quantity, charge.meter_index);
+        emit(Opcode::PLUGIN, amount, static_cast<unsigned>(program_->plugin_uses.size() - 1));
       } else if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume) {
         emit(Opcode::LOADM, quantity, charge.meter_index);
         emit(Opcode::TIERS, amount, quantity, tier_table(charge));

@@ -119,7 +119,7 @@ struct Allowance {
   SourceRange range;
 };
 
-enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume };
+enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, plugin };
 
 // How a tier row says where it ends.
 enum class TierBound : std::uint8_t { first, next, up_to, above };
@@ -146,6 +146,12 @@ struct Charge {
   std::string meter;  // per_unit
   SourceRange meter_range;
   std::vector<Named> after;  // allowances drawn before the charge
+  // plugin: `capacity(peak_users, peak_rooms) with p = 1 { (100, 1_000, 10) }`
+  Named plugin_kind;
+  std::vector<Named> plugin_meters;
+  std::vector<std::pair<Named, Decimal>> plugin_params;
+  std::vector<std::vector<Decimal>> plugin_rows;
+  std::vector<std::uint32_t> plugin_meter_indexes;  // filled by the checker
   ExprPtr price;  // per_unit
   ExprPtr unit;   // per_unit: `per 1_000`; null means per 1
   std::vector<Tier> tiers;  // graduated, volume

@@ -206,8 +206,38 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     c.after = allowances(tiered->allowances());
     c.tiers_range = range_of(tiered);
     for (auto* row : tiered->tier()) c.tiers.push_back(tier(row));
+  } else if (auto* plugin = dynamic_cast<P::PluginChargeContext*>(ctx->chargeBody())) {
+    c.kind = ast::ChargeKind::plugin;
+    c.plugin_kind = ast::Named{plugin->kind->getText(), range_of(plugin->kind)};
+    for (auto* ref : plugin->meterRef()) c.plugin_meters.push_back(meter_ref(ref));
+    c.meter = c.plugin_meters.front().text;
+    c.meter_range = c.plugin_meters.front().range;
+    if (auto* params = plugin->pluginParams()) {
+      for (auto* param : params->pluginParam())
+        c.plugin_params.emplace_back(named(param->name, param->name->getText()),
+                                     signed_number(param->signedNumber()).value_or(Decimal()));
+    }
+    for (auto* row : plugin->pluginRow()) {
+      std::vector<Decimal> cells;
+      for (auto* cell : row->signedNumber()) cells.push_back(signed_number(cell).value_or(Decimal()));
+      c.plugin_rows.push_back(std::move(cells));
+    }
   }
   return c;
+}
+
+std::optional<Decimal> AstBuilder::signed_number(P::SignedNumberContext* ctx) {
+  auto value = number(ctx->NUMBER()->getSymbol());
+  if (!value) return std::nullopt;
+  if (ctx->PERCENT()) {
+    auto fraction = Decimal::from_parts(value->mantissa(), value->scale() + 2);
+    if (!fraction) {
+      error(range_of(ctx), "this percentage has more than 16 decimal places");
+      return std::nullopt;
+    }
+    value = *fraction;
+  }
+  return ctx->MINUS() ? value->negated() : *value;
 }
 
 ast::Named AstBuilder::meter_ref(P::MeterRefContext* ctx) {

@@ -26,6 +26,7 @@ class AstBuilder {
   ast::Charge charge(grammar::TariffParser::ChargeDeclContext* ctx);
   ast::Named meter_ref(grammar::TariffParser::MeterRefContext* ctx);
   std::vector<ast::Named> allowances(grammar::TariffParser::AllowancesContext* ctx);
+  std::optional<Decimal> signed_number(grammar::TariffParser::SignedNumberContext* ctx);
   ast::Tier tier(grammar::TariffParser::TierContext* ctx);
   std::optional<Decimal> number(antlr4::Token* token);
   ast::ExprPtr expr(grammar::TariffParser::ExprContext* ctx);

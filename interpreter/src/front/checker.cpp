@@ -59,8 +59,9 @@ std::string_view type_name(ast::Type type) {
 
 class Checker {
  public:
-  Checker(ast::Scheme& scheme, Diagnostics& diagnostics)
-      : scheme_(scheme), diagnostics_(diagnostics) {}
+  Checker(ast::Scheme& scheme, Diagnostics& diagnostics,
+          const std::vector<PluginKindSignature>& kinds)
+      : scheme_(scheme), diagnostics_(diagnostics), kinds_(kinds) {}
 
   bool run() {
     const std::size_t errors_before = diagnostics_.error_count();
@@ -408,6 +409,10 @@ class Checker {
       }
       if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume)
         tiers(charge);
+      if (charge.kind == ast::ChargeKind::plugin) {
+        plugin_charge(charge);
+        continue;
+      }
       if (const auto meter = resolve_meter(ast::Named{charge.meter, charge.meter_range})) {
         charge.meter_index = *meter;
         used_meters_.insert(meter_names_[*meter]);
@@ -505,6 +510,68 @@ class Checker {
     for (const auto& name : charge.after)
       if (!expected.count(name.text))
         error(name.range, fmt::format("allowance `{}` does not draw on `{}`", name.text, charge.meter));
+  }
+
+  // A tier kind from a plugin: known at link time, with its shapes.
+  void plugin_charge(ast::Charge& charge) {
+    for (const auto& ref : charge.plugin_meters) {
+      if (const auto meter = resolve_meter(ref)) {
+        charge.plugin_meter_indexes.push_back(*meter);
+        used_meters_.insert(meter_names_[*meter]);
+        if (drawn_by_.count(*meter))
+          error(ref.range, fmt::format("`{}` is drawn by an allowance; plugin tier kinds price whole meters",
+                                       ref.text));
+      }
+    }
+    if (!charge.plugin_meter_indexes.empty()) charge.meter_index = charge.plugin_meter_indexes.front();
+    const PluginKindSignature* kind = nullptr;
+    for (const auto& known : kinds_)
+      if (known.name == charge.plugin_kind.text) kind = &known;
+    if (!kind) {
+      std::vector<std::string> names;
+      for (const auto& known : kinds_) names.push_back(known.name);
+      error(charge.plugin_kind.range, fmt::format("unknown tier kind `{}`", charge.plugin_kind.text),
+            names.empty() ? std::string("no loaded plugin defines a tier kind; load the one defining it with --plugin PATH")
+                          : suggestion_hint(charge.plugin_kind.text, names, "tier kinds"));
+      return;
+    }
+    if (kind->quantity_count != 0 && charge.plugin_meters.size() != kind->quantity_count)
+      error(charge.plugin_kind.range,
+            fmt::format("tier kind `{}` prices {} meter{}, not {}", kind->name, kind->quantity_count,
+                        kind->quantity_count == 1 ? "" : "s", charge.plugin_meters.size()));
+    for (std::size_t r = 0; r < charge.plugin_rows.size(); ++r) {
+      if (charge.plugin_rows[r].size() != charge.plugin_rows.front().size()) {
+        error(charge.plugin_kind.range,
+              fmt::format("row {} of the `{}` table has {} values, row 1 has {}", r + 1, kind->name,
+                          charge.plugin_rows[r].size(), charge.plugin_rows.front().size()),
+              "every row of a table has the same number of values");
+        break;
+      }
+      if (kind->table_columns != 0 && charge.plugin_rows[r].size() != kind->table_columns) {
+        error(charge.plugin_kind.range,
+              fmt::format("row {} of the `{}` table has {} values, the kind takes {}", r + 1, kind->name,
+                          charge.plugin_rows[r].size(), kind->table_columns));
+        break;
+      }
+    }
+    std::set<std::string> given;
+    for (const auto& [name, value] : charge.plugin_params) {
+      const bool known = std::any_of(kind->params.begin(), kind->params.end(),
+                                     [&](const auto& p) { return p.first == name.text; });
+      if (!known) {
+        std::vector<std::string> names;
+        for (const auto& p : kind->params) names.push_back(p.first);
+        error(name.range, fmt::format("tier kind `{}` has no parameter `{}`", kind->name, name.text),
+              suggestion_hint(name.text, names, "parameters"));
+      }
+      if (!given.insert(name.text).second)
+        error(name.range, fmt::format("parameter `{}` is given twice", name.text));
+    }
+    for (const auto& [name, required] : kind->params)
+      if (required && !given.count(name))
+        error(charge.plugin_kind.range,
+              fmt::format("tier kind `{}` needs the parameter `{}`", kind->name, name),
+              fmt::format("add `with {} = ...` after the meters", name));
   }
 
   void unused_meters() {
@@ -651,6 +718,7 @@ class Checker {
 
   ast::Scheme& scheme_;
   Diagnostics& diagnostics_;
+  const std::vector<PluginKindSignature>& kinds_;
   std::map<std::string, ColumnType> column_types_;
   std::map<std::string, std::uint32_t> column_index_;
   std::vector<std::string> column_names_;
@@ -681,8 +749,9 @@ std::optional<std::int32_t> parse_zone_offset(std::string_view zone) noexcept {
   return zone[0] == '-' ? -seconds : seconds;
 }
 
-bool check(ast::Scheme& scheme, Diagnostics& diagnostics) {
-  return Checker(scheme, diagnostics).run();
+bool check(ast::Scheme& scheme, Diagnostics& diagnostics,
+           const std::vector<PluginKindSignature>& kinds) {
+  return Checker(scheme, diagnostics, kinds).run();
 }
 
 }  // namespace tariff::front

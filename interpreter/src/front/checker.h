@@ -3,13 +3,28 @@
 // warnings go to the diagnostics, many per run.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "front/ast.h"
 #include "tariff/diagnostic.h"
 
 namespace tariff::front {
 
-// True when the scheme has no errors (warnings allowed).
-bool check(ast::Scheme& scheme, Diagnostics& diagnostics);
+// What the checker needs to know of a tier kind a loaded plugin defines.
+struct PluginKindSignature {
+  std::string name;
+  std::string plugin;
+  std::uint32_t quantity_count = 0;  // 0: any
+  std::uint32_t table_columns = 0;   // 0: any
+  std::vector<std::pair<std::string, bool>> params;  // name, required
+};
+
+// True when the scheme has no errors (warnings allowed). `kinds` are the
+// tier kinds of the loaded plugins.
+bool check(ast::Scheme& scheme, Diagnostics& diagnostics,
+           const std::vector<PluginKindSignature>& kinds = {});
 
 // The aggregations a meter may use.
 enum class Aggregate : std::uint8_t { sum, count, max, min, distinct, latest, average, weighted_sum };

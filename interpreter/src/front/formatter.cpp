@@ -46,7 +46,8 @@ struct Piece {
   bool cell_start = false;        // begins a direct child of its unit
   bool sign = false;              // a prefix `-` or `+`: no space after it
   bool callee = false;            // a name followed by the `(` of its call or the `[`
-                                  // of its index: no space after it
+                                  // of its index (`ceil(x)`, `m[hd]`, `sla.tiered(m)`):
+                                  // no space after it
 };
 
 // What the tree says about each token, by token index.
@@ -66,6 +67,13 @@ std::optional<std::size_t> first_token(antlr4::tree::ParseTree* node) {
   const std::size_t start = rule->getStart()->getTokenIndex();
   if (rule->getStop()->getTokenIndex() < start) return std::nullopt;
   return start;
+}
+
+// The last token of a subtree; null when it matched nothing.
+antlr4::Token* last_token(antlr4::tree::ParseTree* node) {
+  if (auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(node)) return terminal->getSymbol();
+  auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(node);
+  return rule && first_token(rule) ? rule->getStop() : nullptr;
 }
 
 bool is_token(antlr4::tree::ParseTree* node, std::size_t type) {
@@ -95,6 +103,13 @@ TreeMarks mark_tree(antlr4::ParserRuleContext* root, std::size_t token_count) {
       auto* child = ctx->children[i];
       if (is_token(child, TariffLexer::LBRACE)) in_braces = true;
       if (is_token(child, TariffLexer::RBRACE)) in_braces = false;
+      // A name, or a rule ending in one, directly before a `(` or `[`.
+      if (i + 1 < ctx->children.size() &&
+          (is_token(ctx->children[i + 1], TariffLexer::LPAREN) ||
+           is_token(ctx->children[i + 1], TariffLexer::LBRACK))) {
+        auto* last = last_token(child);
+        if (last && last->getType() == TariffLexer::IDENT) marks.callee[last->getTokenIndex()] = true;
+      }
       if (auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(child)) {
         if (ctx == root || in_braces) mark_unit(rule, marks);
         stack.push_back(rule);
@@ -103,14 +118,9 @@ TreeMarks mark_tree(antlr4::ParserRuleContext* root, std::size_t token_count) {
       auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child);
       if (!terminal) continue;
       const std::size_t type = terminal->getSymbol()->getType();
-      const std::size_t index = terminal->getSymbol()->getTokenIndex();
       if (i == 0 && ctx->children.size() > 1 &&
           (type == TariffLexer::MINUS || type == TariffLexer::PLUS))
-        marks.sign[index] = true;
-      if (type == TariffLexer::IDENT && i + 1 < ctx->children.size() &&
-          (is_token(ctx->children[i + 1], TariffLexer::LPAREN) ||
-           is_token(ctx->children[i + 1], TariffLexer::LBRACK)))
-        marks.callee[index] = true;
+        marks.sign[terminal->getSymbol()->getTokenIndex()] = true;
     }
   }
   return marks;
@@ -157,7 +167,8 @@ std::vector<Piece> pieces_of(const std::vector<antlr4::Token*>& tokens, const Tr
   return pieces;
 }
 
-// The space between two tokens on one line.
+// The space between two tokens on one line. A `.` joins the names around
+// it (`sla.tiered`).
 std::string_view separator(const Piece& before, const Piece& after) {
   switch (after.type) {
     case TariffLexer::RPAREN: case TariffLexer::RBRACK: case TariffLexer::COMMA:
@@ -165,6 +176,7 @@ std::string_view separator(const Piece& before, const Piece& after) {
       return "";
     default: break;
   }
+  if (before.text == "." || after.text == ".") return "";
   if (before.type == TariffLexer::LPAREN || before.type == TariffLexer::LBRACK) return "";
   if (before.sign || before.callee) return "";
   return " ";

@@ -10,6 +10,7 @@
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
+#include "plugins/plugin_registry.h"
 #include "rating/billing_period.h"
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
@@ -17,11 +18,33 @@
 
 namespace tariff {
 
+// Prices plugin uses with the loaded plugins' tier kinds.
+class RegistryPricer final : public PluginPricer {
+ public:
+  RegistryPricer(const Program& program, std::shared_ptr<const Plugins> plugins)
+      : program_(program), plugins_(std::move(plugins)) {}
+
+  Expected<std::pair<Decimal, std::vector<std::string>>, std::string> price(
+      std::size_t use, const std::vector<Decimal>& quantities) const override {
+    const PluginUse& u = program_.plugin_uses[use];
+    const TierKindRef* kind = plugins_ ? plugins_->registry().find_tier_kind(u.kind) : nullptr;
+    if (!kind)
+      return unexpected(fmt::format("tier kind `{}` needs its plugin; load it with --plugin", u.kind));
+    return price_tier(*kind, quantities, u.rows, u.params);
+  }
+
+ private:
+  const Program& program_;
+  std::shared_ptr<const Plugins> plugins_;
+};
+
 struct Rater::State {
-  explicit State(std::shared_ptr<const Program> p) : program(std::move(p)), frame(*program) {}
+  State(std::shared_ptr<const Program> p, std::shared_ptr<const Plugins> loaded)
+      : program(std::move(p)), frame(*program), pricer(*program, std::move(loaded)) {}
 
   std::shared_ptr<const Program> program;
   Frame frame;
+  RegistryPricer pricer;
   std::unordered_map<std::string, std::vector<MeterSlot>> accounts;
   ReadCounts counts;
   std::optional<BillingPeriod> period;
@@ -40,8 +63,8 @@ std::string located(const Program& program, const Chunk& chunk, std::size_t pc,
 
 }  // namespace
 
-Rater::Rater(std::shared_ptr<const Program> program)
-    : state_(std::make_unique<State>(std::move(program))) {}
+Rater::Rater(std::shared_ptr<const Program> program, std::shared_ptr<const Plugins> plugins)
+    : state_(std::make_unique<State>(std::move(program), std::move(plugins))) {}
 Rater::~Rater() = default;
 Rater::Rater(Rater&&) noexcept = default;
 Rater& Rater::operator=(Rater&&) noexcept = default;
@@ -51,6 +74,15 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
                                                     const UsageProgressCallback& progress) {
   State& s = *state_;
   const Program& program = *s.program;
+  // Progress: a position query on the stream buffer (no istream state
+  // touched; -1 on a pipe), from before the reader's first block.
+  const auto stream_position = [&in]() -> std::optional<std::uint64_t> {
+    if (!in.rdbuf()) return std::nullopt;
+    const auto at = in.rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
+    if (at == std::streampos(std::streamoff(-1))) return std::nullopt;
+    return static_cast<std::uint64_t>(std::streamoff(at));
+  };
+  const std::optional<std::uint64_t> start = progress ? stream_position() : std::nullopt;
   const auto reader_owner = usage::make_usage_reader(format, program.usage, in, name);
   usage::UsageReader& reader = *reader_owner;
   if (auto opened = reader.open(); !opened) return unexpected(RunError{opened.error()});
@@ -63,17 +95,9 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
   std::vector<MeterSlot>* last_meters = nullptr;
   const bool has_period = program.billing_period.kind != PeriodKind::none;
   std::uint64_t outside = 0;
-  // Progress every few thousand accepted rows: a position query on the
-  // stream buffer (no istream state touched; -1 on a pipe).
+  // Progress every few thousand accepted rows.
   constexpr std::uint32_t kProgressEvery = 4096;
   std::uint32_t until_progress = kProgressEvery;
-  const auto stream_position = [&in]() -> std::optional<std::uint64_t> {
-    if (!in.rdbuf()) return std::nullopt;
-    const auto at = in.rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
-    if (at == std::streampos(std::streamoff(-1))) return std::nullopt;
-    return static_cast<std::uint64_t>(std::streamoff(at));
-  };
-  const std::optional<std::uint64_t> start = progress ? stream_position() : std::nullopt;
   const auto report_progress = [&] {
     UsageProgress now{reader.counts().read, std::nullopt};
     if (start)
@@ -206,7 +230,7 @@ Expected<Invoice, RunError> Rater::finish() {
                                                describe(value.error()))});
       values[m] = *value;
     }
-    if (auto ran = run_period(program, values, s.frame, lines); !ran)
+    if (auto ran = run_period(program, values, s.frame, lines, &s.pricer); !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), *id)});
     if (auto added = builder.add_account(*id, lines); !added)

@@ -47,7 +47,7 @@ std::optional<std::string> closest_name(std::string_view name,
 std::string suggestion_hint(std::string_view name, const std::vector<std::string>& candidates,
                             std::string_view what) {
   if (auto best = closest_name(name, candidates)) return fmt::format("did you mean `{}`?", *best);
-  if (candidates.empty()) return fmt::format("no {} is declared", what);
+  if (candidates.empty()) return fmt::format("no {} are declared", what);
   std::vector<std::string> shown(candidates.begin(),
                                  candidates.begin() + static_cast<std::ptrdiff_t>(
                                                           std::min<std::size_t>(candidates.size(), 12)));

@@ -57,6 +57,7 @@ struct Context {
   std::vector<std::vector<std::string>>* meter_notes = nullptr;  // what allowances drew
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
+  const PluginPricer* plugins = nullptr;
 };
 
 Decimal boolean(bool b) { return Decimal::from_int(b ? 1 : 0); }
@@ -300,6 +301,19 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
         return fail(fmt::format("allowance `{}`: {}", p.allowances[i.a].name, describe(drawn.error())));
       VM_NEXT();
     }
+    VM_CASE(PLUGIN) {
+      const Instruction& i = INS;
+      const PluginUse& use = p.plugin_uses[i.b];
+      if (!ctx.plugins)
+        return fail(fmt::format("tier kind `{}` needs its plugin; load it with --plugin", use.kind));
+      std::vector<Decimal> quantities;
+      for (auto meter : use.meters) quantities.push_back(ctx.meter_values[meter]);
+      auto priced = ctx.plugins->price(i.b, quantities);
+      if (!priced) return fail(priced.error());
+      R[i.a] = priced->first;
+      ctx.pending_explain.insert(ctx.pending_explain.end(), priced->second.begin(), priced->second.end());
+      VM_NEXT();
+    }
     VM_CASE(TIERS) {
       const Instruction& i = INS;
       TARIFF_CHECKED(R[i.a],
@@ -333,8 +347,10 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
 
 Expected<std::monostate, VmError> run_period(const Program& program,
                                              std::vector<Decimal> meter_values, Frame& frame,
-                                             std::vector<EmittedLine>& lines) {
+                                             std::vector<EmittedLine>& lines,
+                                             const PluginPricer* plugins) {
   Context ctx;
+  ctx.plugins = plugins;
   std::vector<std::vector<std::string>> notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.meter_values = meter_values.data();
   ctx.meter_notes = &notes;

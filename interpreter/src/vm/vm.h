@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bytecode/program.h"
@@ -25,6 +26,15 @@ struct EmittedLine {
   std::vector<std::string> explain;  // what the instructions before LINE did
 };
 
+// Prices a plugin use (Program::plugin_uses) for its meters' values. The
+// rater implements it over the loaded plugins; the VM knows no plugin API.
+class PluginPricer {
+ public:
+  virtual ~PluginPricer() = default;
+  virtual Expected<std::pair<Decimal, std::vector<std::string>>, std::string> price(
+      std::size_t use, const std::vector<Decimal>& quantities) const = 0;
+};
+
 // Per-run scratch: registers reused across rows. Not shared between threads.
 class Frame {
  public:
@@ -42,6 +52,7 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
 // allowances drawn by the program reduce the run's own copy.
 Expected<std::monostate, VmError> run_period(const Program& program,
                                              std::vector<Decimal> meter_values, Frame& frame,
-                                             std::vector<EmittedLine>& lines);
+                                             std::vector<EmittedLine>& lines,
+                                             const PluginPricer* plugins = nullptr);
 
 }  // namespace tariff
