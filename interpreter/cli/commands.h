@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct CompareOptions {
   std::string usage_format;
   std::string period;
   std::string format = "text";
+  std::shared_ptr<const Plugins> plugins;  // from --plugin
 };
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& options);
 int run_compare(const CompareOptions& options);
@@ -34,6 +36,7 @@ struct PlotOptions {
   std::string to;
   std::uint32_t steps = 100;
   std::string output;
+  std::shared_ptr<const Plugins> plugins;  // from --plugin
 };
 CLI::App* add_plot_command(CLI::App& app, PlotOptions& options);
 int run_plot(const PlotOptions& options);

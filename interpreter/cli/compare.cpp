@@ -56,8 +56,9 @@ struct Usage {
 
 // Rates the usage under one program; the exit code on failure.
 Expected<Invoice, int> rate(const std::string& scheme, const std::shared_ptr<const Program>& program,
-                            const Usage& usage, const std::string& period) {
-  Rater rater(program);
+                            const std::shared_ptr<const Plugins>& plugins, const Usage& usage,
+                            const std::string& period) {
+  Rater rater(program, plugins);
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(RunError{fmt::format("--period: {}: {}", scheme, set.error().message)});
@@ -99,12 +100,13 @@ Expected<Invoice, int> rate(const std::string& scheme, const std::shared_ptr<con
 
 // Loads every scheme (reporting all of them), then rates the usage under
 // each; the invoices in command-line order, or the exit code.
-Expected<std::vector<Rated>, int> rate_all(const std::vector<std::string>& schemes, const Usage& usage,
-                                           const std::string& period) {
+Expected<std::vector<Rated>, int> rate_all(const std::vector<std::string>& schemes,
+                                           const std::shared_ptr<const Plugins>& plugins,
+                                           const Usage& usage, const std::string& period) {
   std::vector<std::shared_ptr<const Program>> programs;
   int status = kOk;
   for (const auto& path : schemes) {
-    auto loaded = load_scheme_or_program(path);
+    auto loaded = load_scheme_or_program(path, plugins.get());
     std::cerr << loaded.diagnostics.render_all();
     if (!loaded.program) status = std::max(status, loaded.refused ? kRefused : kDataError);
     programs.push_back(std::move(loaded.program));
@@ -114,7 +116,7 @@ Expected<std::vector<Rated>, int> rate_all(const std::vector<std::string>& schem
   // usage carry each scheme's currency.
   std::vector<Invoice> empty;
   for (const auto& program : programs) {
-    auto invoice = Rater(program).finish();
+    auto invoice = Rater(program, plugins).finish();
     if (invoice) empty.push_back(std::move(*invoice));
   }
   if (auto same = compare_invoices(empty); !same) {
@@ -123,7 +125,7 @@ Expected<std::vector<Rated>, int> rate_all(const std::vector<std::string>& schem
   }
   std::vector<Rated> rated;
   for (std::size_t i = 0; i < schemes.size(); ++i) {
-    auto invoice = rate(schemes[i], programs[i], usage, period);
+    auto invoice = rate(schemes[i], programs[i], plugins, usage, period);
     if (!invoice) return unexpected(invoice.error());
     rated.push_back(Rated{schemes[i], std::move(*invoice)});
   }
@@ -411,7 +413,7 @@ int run_compare(const CompareOptions& options) {
     usage.stdin_text = text.str();
   }
   const auto& schemes = what_if_mode ? options.what_if : options.schemes;
-  auto rated = rate_all(schemes, usage, options.period);
+  auto rated = rate_all(schemes, options.plugins, usage, options.period);
   if (!rated) return rated.error();
 
   if (what_if_mode) {

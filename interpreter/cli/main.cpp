@@ -351,6 +351,7 @@ int main(int argc, char** argv) {
   }
 
   if (int status = load_plugins(plugin_paths); status != kOk) return status;
+  compare_options.plugins = plot_options.plugins = loaded_plugins();
   if (*check) return run_check(check_schemes);
   if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);

@@ -53,7 +53,7 @@ int run_plot(const PlotOptions& options) {
     std::cerr << fmt::format("tariff: error: --from {} must be less than --to {}\n", options.from, options.to);
     return kUsageError;
   }
-  auto loaded = load_scheme_or_program(options.scheme);
+  auto loaded = load_scheme_or_program(options.scheme, options.plugins.get());
   std::cerr << loaded.diagnostics.render_all();
   if (!loaded.program) return loaded.refused ? kRefused : kDataError;
   const auto names = charge_names(*loaded.program);
