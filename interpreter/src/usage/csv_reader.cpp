@@ -358,7 +358,7 @@ Expected<std::monostate, std::string> CsvUsageReader::open() {
 }
 
 std::string CsvUsageReader::header_error(std::string_view message) const {
-  return fmt::format("{}:{}: {}", file_name_, header_line_, message);
+  return fmt::format("{}:{}: error: {}", file_name_, header_line_, message);
 }
 
 Expected<std::monostate, std::string> CsvUsageReader::read_header() {

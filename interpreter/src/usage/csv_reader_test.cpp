@@ -357,22 +357,22 @@ TEST(CsvUsageReader, DefaultLineBudgetIsOneMebibyte) {
 TEST(CsvUsageReader, HeaderErrors) {
   const UsageSchema schema = usage_schema();
   EXPECT_EQ(open_error(schema, ""),
-            "usage.csv:1: the file is empty; expected a header line naming the columns");
+            "usage.csv:1: error: the file is empty; expected a header line naming the columns");
   EXPECT_EQ(open_error(schema, "\xEF\xBB\xBF\n\n"),
-            "usage.csv:1: the file is empty; expected a header line naming the columns");
+            "usage.csv:1: error: the file is empty; expected a header line naming the columns");
   EXPECT_EQ(open_error(schema, "account,time,count\nA1,2026-03-01,1\n"),
-            "usage.csv:1: missing column `quantity` required by the scheme's usage block");
+            "usage.csv:1: error: missing column `quantity` required by the scheme's usage block");
   EXPECT_EQ(open_error(schema, "region\n"),
-            "usage.csv:1: missing columns `account`, `time`, `quantity` required by the scheme's "
+            "usage.csv:1: error: missing columns `account`, `time`, `quantity` required by the scheme's "
             "usage block");
   EXPECT_EQ(open_error(schema, "\naccount,time,quantity,account\n"),
-            "usage.csv:2: duplicate column `account` (fields 1 and 4)");
+            "usage.csv:2: error: duplicate column `account` (fields 1 and 4)");
   EXPECT_EQ(open_error(schema, "account,time,quantity,n\xE9\n"),
-            "usage.csv:1: invalid UTF-8 in the header at byte column 24");
+            "usage.csv:1: error: invalid UTF-8 in the header at byte column 24");
   EXPECT_EQ(open_error(schema, "account,time,\"quantity\n"),
-            "usage.csv:1: unterminated quoted field in the header");
+            "usage.csv:1: error: unterminated quoted field in the header");
   EXPECT_EQ(open_error(schema, "account,ti\"me,quantity\n"),
-            "usage.csv:1: stray quote in header field 2; quote the whole field");
+            "usage.csv:1: error: stray quote in header field 2; quote the whole field");
 }
 
 TEST(CsvUsageReader, QuotedHeaderNames) {
