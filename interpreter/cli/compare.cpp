@@ -162,33 +162,13 @@ std::vector<std::string> scheme_labels(const std::vector<Rated>& rated) {
   return labels;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (byte < 0x20)
-          out += fmt::format("\\u{:04x}", byte);
-        else
-          out += c;
-    }
-  }
-  out += '"';
-}
-
 void append_scheme_json(std::string& out, const Rated& r) {
   out += "{\"file\":";
-  append_json_string(out, r.path);
+  out += json_quote(r.path);
   out += ",\"scheme\":";
-  append_json_string(out, r.invoice.scheme);
+  out += json_quote(r.invoice.scheme);
   out += ",\"version\":";
-  append_json_string(out, r.invoice.version);
+  out += json_quote(r.invoice.version);
   out += fmt::format(",\"records\":{{\"read\":{},\"accepted\":{},\"rejected\":{}}}}}", r.invoice.records.read,
                      r.invoice.records.accepted, r.invoice.records.rejected);
 }
@@ -241,7 +221,7 @@ std::string comparison_text(const Comparison& comparison, const std::vector<Rate
 
 std::string comparison_json(const Comparison& comparison, const std::vector<Rated>& rated) {
   std::string out = "{\"currency\":";
-  append_json_string(out, comparison.currency);
+  out += json_quote(comparison.currency);
   out += ",\"schemes\":[";
   for (std::size_t i = 0; i < rated.size(); ++i) {
     if (i > 0) out += ',';
@@ -253,9 +233,9 @@ std::string comparison_json(const Comparison& comparison, const std::vector<Rate
       const SchemeCost& cost = row.costs[i];
       if (i > 0) out += ',';
       out += "{\"amount\":";
-      append_json_string(out, cost.amount.to_string());
+      out += json_quote(cost.amount.to_string());
       out += ",\"over_cheapest\":";
-      append_json_string(out, cost.difference.to_string());
+      out += json_quote(cost.difference.to_string());
       out += fmt::format(",\"cheapest\":{},\"billed\":{}}}", i == row.cheapest, cost.billed);
     }
     out += "]}";
@@ -264,7 +244,7 @@ std::string comparison_json(const Comparison& comparison, const std::vector<Rate
   for (std::size_t a = 0; a < comparison.accounts.size(); ++a) {
     if (a > 0) out += ',';
     out += "{\"account\":";
-    append_json_string(out, comparison.accounts[a].account);
+    out += json_quote(comparison.accounts[a].account);
     out += ',';
     costs(comparison.accounts[a]);
   }
@@ -325,21 +305,21 @@ std::string what_if_text(const WhatIf& result, const Rated& before, const Rated&
 
 std::string what_if_json(const WhatIf& result, const Rated& before, const Rated& after) {
   std::string out = "{\"currency\":";
-  append_json_string(out, result.currency);
+  out += json_quote(result.currency);
   out += ",\"old\":";
   append_scheme_json(out, before);
   out += ",\"new\":";
   append_scheme_json(out, after);
   const auto change = [&](const AccountChange& c) {
     out += "\"old\":";
-    append_json_string(out, c.before.to_string());
+    out += json_quote(c.before.to_string());
     out += ",\"new\":";
-    append_json_string(out, c.after.to_string());
+    out += json_quote(c.after.to_string());
     out += ",\"change\":";
-    append_json_string(out, c.change.to_string());
+    out += json_quote(c.change.to_string());
     out += ",\"percent\":";
     if (c.percent)
-      append_json_string(out, c.percent->to_string());
+      out += json_quote(c.percent->to_string());
     else
       out += "null";
   };
@@ -348,7 +328,7 @@ std::string what_if_json(const WhatIf& result, const Rated& before, const Rated&
     for (std::size_t i = 0; i < changes.size(); ++i) {
       if (i > 0) out += ',';
       out += "{\"account\":";
-      append_json_string(out, changes[i].account);
+      out += json_quote(changes[i].account);
       out += ',';
       change(changes[i]);
       out += '}';

@@ -9,54 +9,14 @@
 //   (100, 1000, 50) -> 10; (100, 1001, 50) -> 20; (10, 2001, 0) -> 30
 //
 // No row fitting is an error (end the table with an unlimited row).
-#include <tariff/plugin.h>
+#include "plugin_support.h"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <exception>
-#include <stdexcept>
 #include <string>
 
 namespace {
 
-// ---- failures are exceptions inside the plugin; the shim ends them --------
-struct Failure : std::runtime_error {
-  Failure(std::int32_t status_code, const std::string& message)
-      : std::runtime_error(message), code(status_code) {}
-  std::int32_t code;
-};
-
-[[noreturn]] void fail(std::int32_t code, const std::string& message) {
-  throw Failure(code, message);
-}
-
-// Every exported function body runs in here: no exception crosses the ABI.
-template <class Body>
-std::int32_t shim(tariff_status* status, Body&& body) noexcept {
-  try {
-    body();
-    return TARIFF_STATUS_OK;
-  } catch (const Failure& failure) {
-    return tariff_status_set(status, failure.code, failure.what());
-  } catch (const std::exception& e) {
-    char message[sizeof status->message];
-    std::snprintf(message, sizeof message, "internal error in capacity_tier: %s", e.what());
-    return tariff_status_set(status, TARIFF_STATUS_INTERNAL, message);
-  } catch (...) {
-    return tariff_status_set(status, TARIFF_STATUS_INTERNAL, "internal error in capacity_tier");
-  }
-}
-
-// ---- decimals, through the header's helpers ------------------------------
-tariff_decimal integer(std::int64_t value) { return tariff_decimal_make(value, 0); }
-
-int cmp(tariff_decimal a, tariff_decimal b) { return tariff_decimal_cmp(a, b); }
-
-std::string text(tariff_decimal d) {
-  char buffer[TARIFF_DECIMAL_TEXT_SIZE];
-  return tariff_decimal_format(d, buffer, sizeof buffer) > 0 ? buffer : "?";
-}
+using namespace plugin_support;
 
 std::string list(const tariff_decimal* values, std::uint32_t count) {
   std::string out;
@@ -73,7 +33,7 @@ std::int32_t capacity_price(const tariff_decimal* quantities, std::uint32_t quan
                             const tariff_explain_sink* explain, tariff_status* status) {
   (void)params;  // declares none; the host refuses any
   (void)param_count;
-  return shim(status, [&] {
+  return shim("capacity_tier", status, [&] {
     if (quantity_count == 0) fail(TARIFF_STATUS_INVALID_ARGUMENT, "needs at least one quantity");
     if (table->rows == 0 || table->columns != quantity_count + 1) {
       fail(TARIFF_STATUS_INVALID_ARGUMENT,

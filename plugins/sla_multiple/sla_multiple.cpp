@@ -17,95 +17,14 @@
 // affected charge, hence of their sum) and `min_outage_minutes` (shorter
 // outages are not downtime; default 0), and no table. Prorated amounts are
 // rounded half-even at 18 places; the host rounds them to the currency.
-#include <tariff/plugin.h>
+#include "plugin_support.h"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <exception>
-#include <stdexcept>
 #include <string>
 
 namespace {
 
-// ---- failures are exceptions inside the plugin; the shim ends them --------
-struct Failure : std::runtime_error {
-  Failure(std::int32_t status_code, const std::string& message)
-      : std::runtime_error(message), code(status_code) {}
-  std::int32_t code;
-};
-
-[[noreturn]] void fail(std::int32_t code, const std::string& message) {
-  throw Failure(code, message);
-}
-
-// Every exported function body runs in here: no exception crosses the ABI.
-template <class Body>
-std::int32_t shim(tariff_status* status, Body&& body) noexcept {
-  try {
-    body();
-    return TARIFF_STATUS_OK;
-  } catch (const Failure& failure) {
-    return tariff_status_set(status, failure.code, failure.what());
-  } catch (const std::exception& e) {
-    char message[sizeof status->message];
-    std::snprintf(message, sizeof message, "internal error in sla_multiple: %s", e.what());
-    return tariff_status_set(status, TARIFF_STATUS_INTERNAL, message);
-  } catch (...) {
-    return tariff_status_set(status, TARIFF_STATUS_INTERNAL, "internal error in sla_multiple");
-  }
-}
-
-// ---- exact arithmetic on the header's helpers, failing by exception -------
-void check(int error, const char* doing) {
-  if (error == TARIFF_DECIMAL_OK) return;
-  fail(error == TARIFF_DECIMAL_OVERFLOW ? TARIFF_STATUS_OVERFLOW : TARIFF_STATUS_INVALID_ARGUMENT,
-       std::string(doing) + ": " + tariff_decimal_error_text(error));
-}
-
-tariff_decimal integer(std::int64_t value) { return tariff_decimal_make(value, 0); }
-
-tariff_decimal mul(tariff_decimal a, tariff_decimal b) {  // exact up to 18 places
-  const std::int32_t scale = a.scale + b.scale;
-  tariff_decimal out;
-  check(tariff_decimal_mul(a, b, scale > 18 ? 18 : scale, TARIFF_ROUND_HALF_EVEN, &out),
-        "multiplying");
-  return out;
-}
-
-tariff_decimal div(tariff_decimal a, tariff_decimal b, std::int32_t scale, std::int32_t mode) {
-  tariff_decimal out;
-  check(tariff_decimal_div(a, b, scale, mode, &out), "dividing");
-  return out;
-}
-
-int cmp(tariff_decimal a, tariff_decimal b) { return tariff_decimal_cmp(a, b); }
-
-std::string text(tariff_decimal d) {
-  char buffer[TARIFF_DECIMAL_TEXT_SIZE];
-  return tariff_decimal_format(d, buffer, sizeof buffer) > 0 ? buffer : "?";
-}
-
-// Without trailing fractional zeros: 25.00 -> 25, for explanations.
-tariff_decimal trimmed(tariff_decimal d) {
-  tariff_int128 mantissa = tariff_decimal_mantissa(d);
-  std::int32_t scale = d.scale;
-  while (scale > 0 && mantissa % 10 == 0) {
-    mantissa /= 10;
-    --scale;
-  }
-  tariff_decimal out;
-  check(tariff_decimal_from_mantissa(mantissa, scale, &out), "trimming");
-  return out;
-}
-
-const tariff_decimal* find_param(const tariff_param* params, std::uint32_t count,
-                                 const char* name) {
-  for (std::uint32_t i = 0; i < count; ++i) {
-    if (std::strcmp(params[i].name, name) == 0) return &params[i].value;
-  }
-  return nullptr;
-}
+using namespace plugin_support;
 
 // ---- the rules -------------------------------------------------------------
 struct Params {
@@ -124,15 +43,9 @@ Params read_params(const tariff_table& table, const tariff_param* params, std::u
          std::string("parameter `") + multiple_name + "` must be given and positive");
   }
   p.multiple = *multiple;
-  p.cap = find_param(params, count, "cap_percent");
-  if (p.cap != nullptr && cmp(*p.cap, integer(0)) < 0) {
-    fail(TARIFF_STATUS_INVALID_ARGUMENT, "parameter `cap_percent` is negative");
-  }
-  const tariff_decimal* min_outage = find_param(params, count, "min_outage_minutes");
-  if (min_outage != nullptr && cmp(*min_outage, integer(0)) < 0) {
-    fail(TARIFF_STATUS_INVALID_ARGUMENT, "parameter `min_outage_minutes` is negative");
-  }
-  p.min_outage_seconds = mul(min_outage != nullptr ? *min_outage : integer(0), integer(60));
+  p.cap = optional_nonnegative_param(params, count, "cap_percent");
+  p.min_outage_seconds =
+      mul(nonnegative_param(params, count, "min_outage_minutes", integer(0)), integer(60));
   return p;
 }
 
@@ -172,7 +85,7 @@ void credit_time(const tariff_credit_input& input, const Params& p,
 std::int32_t fee_multiple(const tariff_credit_input* input, const tariff_table* table,
                           const tariff_param* params, std::uint32_t param_count,
                           const tariff_credit_sink* credits, tariff_status* status) {
-  return shim(status, [&] {
+  return shim("sla_multiple", status, [&] {
     const Params p = read_params(*table, params, param_count, "multiple");
     std::int64_t downtime = 0;
     for (std::uint32_t i = 0; i < input->downtime_count; ++i) {
@@ -193,7 +106,7 @@ std::int32_t fee_multiple(const tariff_credit_input* input, const tariff_table* 
 std::int32_t minute_acceleration(const tariff_credit_input* input, const tariff_table* table,
                                  const tariff_param* params, std::uint32_t param_count,
                                  const tariff_credit_sink* credits, tariff_status* status) {
-  return shim(status, [&] {
+  return shim("sla_multiple", status, [&] {
     const Params p = read_params(*table, params, param_count, "factor");
     std::int64_t minutes = 0;
     for (std::uint32_t i = 0; i < input->downtime_count; ++i) {

@@ -14,188 +14,26 @@
 //
 // Prorated amounts are rounded half-even at 18 places; the host rounds them
 // to the currency.
-#include <tariff/plugin.h>
+#include "plugin_support.h"
+#include "sla_availability.h"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <exception>
-#include <stdexcept>
 #include <string>
 
 namespace {
 
-// ---- failures are exceptions inside the plugin; the shim ends them --------
-struct Failure : std::runtime_error {
-  Failure(std::int32_t status_code, const std::string& message)
-      : std::runtime_error(message), code(status_code) {}
-  std::int32_t code;
-};
-
-[[noreturn]] void fail(std::int32_t code, const std::string& message) {
-  throw Failure(code, message);
-}
-
-// Every exported function body runs in here: no exception crosses the ABI.
-template <class Body>
-std::int32_t shim(tariff_status* status, Body&& body) noexcept {
-  try {
-    body();
-    return TARIFF_STATUS_OK;
-  } catch (const Failure& failure) {
-    return tariff_status_set(status, failure.code, failure.what());
-  } catch (const std::exception& e) {
-    char message[sizeof status->message];
-    std::snprintf(message, sizeof message, "internal error in sla_service_days: %s", e.what());
-    return tariff_status_set(status, TARIFF_STATUS_INTERNAL, message);
-  } catch (...) {
-    return tariff_status_set(status, TARIFF_STATUS_INTERNAL, "internal error in sla_service_days");
-  }
-}
-
-// ---- exact arithmetic on the header's helpers, failing by exception -------
-void check(int error, const char* doing) {
-  if (error == TARIFF_DECIMAL_OK) return;
-  fail(error == TARIFF_DECIMAL_OVERFLOW ? TARIFF_STATUS_OVERFLOW : TARIFF_STATUS_INVALID_ARGUMENT,
-       std::string(doing) + ": " + tariff_decimal_error_text(error));
-}
-
-tariff_decimal integer(std::int64_t value) { return tariff_decimal_make(value, 0); }
-
-tariff_decimal mul(tariff_decimal a, tariff_decimal b) {  // exact up to 18 places
-  const std::int32_t scale = a.scale + b.scale;
-  tariff_decimal out;
-  check(tariff_decimal_mul(a, b, scale > 18 ? 18 : scale, TARIFF_ROUND_HALF_EVEN, &out),
-        "multiplying");
-  return out;
-}
-
-tariff_decimal div(tariff_decimal a, tariff_decimal b, std::int32_t scale, std::int32_t mode) {
-  tariff_decimal out;
-  check(tariff_decimal_div(a, b, scale, mode, &out), "dividing");
-  return out;
-}
-
-int cmp(tariff_decimal a, tariff_decimal b) { return tariff_decimal_cmp(a, b); }
-
-std::string text(tariff_decimal d) {
-  char buffer[TARIFF_DECIMAL_TEXT_SIZE];
-  return tariff_decimal_format(d, buffer, sizeof buffer) > 0 ? buffer : "?";
-}
-
-// Without trailing fractional zeros: 25.00 -> 25, for explanations.
-tariff_decimal trimmed(tariff_decimal d) {
-  tariff_int128 mantissa = tariff_decimal_mantissa(d);
-  std::int32_t scale = d.scale;
-  while (scale > 0 && mantissa % 10 == 0) {
-    mantissa /= 10;
-    --scale;
-  }
-  tariff_decimal out;
-  check(tariff_decimal_from_mantissa(mantissa, scale, &out), "trimming");
-  return out;
-}
-
-const tariff_decimal* find_param(const tariff_param* params, std::uint32_t count,
-                                 const char* name) {
-  for (std::uint32_t i = 0; i < count; ++i) {
-    if (std::strcmp(params[i].name, name) == 0) return &params[i].value;
-  }
-  return nullptr;
-}
+using namespace plugin_support;
 
 // ---- the rule ------------------------------------------------------------
-struct Availability {
-  std::int64_t period = 0;       // seconds
-  std::int64_t downtime = 0;     // counted seconds
-  std::uint32_t not_counted = 0; // outages shorter than the minimum
-};
-
-Availability measure(const tariff_credit_input& input, tariff_decimal min_outage_minutes) {
-  Availability a;
-  a.period = input.period_end - input.period_start;
-  const tariff_decimal min_seconds = mul(min_outage_minutes, integer(60));
-  for (std::uint32_t i = 0; i < input.downtime_count; ++i) {
-    const std::int64_t length = input.downtime[i].end - input.downtime[i].start;
-    if (cmp(integer(length), min_seconds) >= 0) {
-      a.downtime += length;
-    } else {
-      ++a.not_counted;
-    }
-  }
-  return a;
-}
-
-// "availability 99.8611% (3600 s of downtime in a 2592000 s period)". The
-// percentage is cut (not rounded) to 4 places, so it never shows a
-// threshold that the exact value is below.
-std::string describe(const Availability& a, tariff_decimal min_outage_minutes) {
-  const tariff_decimal percent =
-      div(mul(integer(a.period - a.downtime), integer(100)), integer(a.period), 4,
-          TARIFF_ROUND_DOWN);
-  std::string out = "availability " + text(percent) + "% (" + std::to_string(a.downtime) +
-                    " s of downtime in a " + std::to_string(a.period) + " s period";
-  if (a.not_counted > 0) {
-    out += "; " + std::to_string(a.not_counted) + " outage" + (a.not_counted > 1 ? "s" : "") +
-           " shorter than " + text(trimmed(min_outage_minutes)) + " min not counted";
-  }
-  return out + ")";
-}
-
-// The row with the lowest threshold that the availability is below, or -1.
-// availability% < T  <=>  (period - downtime) * 100 < T * period: exact.
-long most_severe_row(const tariff_table& table, const Availability& a) {
-  const tariff_decimal up_percent = mul(integer(a.period - a.downtime), integer(100));
-  long chosen = -1;
-  for (std::uint32_t r = 0; r < table.rows; ++r) {
-    const tariff_decimal threshold = table.cells[r * 2];
-    if (cmp(up_percent, mul(threshold, integer(a.period))) >= 0) continue;
-    if (chosen < 0 || cmp(threshold, table.cells[static_cast<std::uint32_t>(chosen) * 2]) < 0) {
-      chosen = static_cast<long>(r);
-    }
-  }
-  return chosen;
-}
-
-void check_table(const tariff_table& table) {
-  if (table.columns != 2 || table.rows == 0) {
-    fail(TARIFF_STATUS_INVALID_ARGUMENT,
-         "the table needs rows of (below_availability_percent, days)");
-  }
-  for (std::uint32_t r = 0; r < table.rows; ++r) {
-    const tariff_decimal threshold = table.cells[r * 2];
-    const tariff_decimal percent = table.cells[r * 2 + 1];
-    const std::string row = "table row " + std::to_string(r + 1);
-    if (cmp(threshold, integer(0)) <= 0 || cmp(threshold, integer(100)) > 0) {
-      fail(TARIFF_STATUS_INVALID_ARGUMENT,
-           row + ": the availability threshold " + text(threshold) + " is not in (0, 100]");
-    }
-    if (cmp(percent, integer(0)) < 0) {
-      fail(TARIFF_STATUS_INVALID_ARGUMENT, row + ": the credit percentage is negative");
-    }
-    for (std::uint32_t earlier = 0; earlier < r; ++earlier) {
-      if (cmp(table.cells[earlier * 2], threshold) == 0) {
-        fail(TARIFF_STATUS_INVALID_ARGUMENT, row + " repeats the threshold " + text(threshold) +
-                                                 " of row " + std::to_string(earlier + 1));
-      }
-    }
-  }
-}
-
 std::int32_t service_days(const tariff_credit_input* input, const tariff_table* table,
                           const tariff_param* params, std::uint32_t param_count,
                           const tariff_credit_sink* credits, tariff_status* status) {
-  return shim(status, [&] {
-    check_table(*table);
-    const tariff_decimal* min_outage_param = find_param(params, param_count, "min_outage_minutes");
-    const tariff_decimal min_outage = min_outage_param != nullptr ? *min_outage_param : integer(0);
-    if (cmp(min_outage, integer(0)) < 0) {
-      fail(TARIFF_STATUS_INVALID_ARGUMENT, "parameter `min_outage_minutes` is negative");
-    }
-    const tariff_decimal* max_days = find_param(params, param_count, "max_days_per_month");
-    if (max_days != nullptr && cmp(*max_days, integer(0)) < 0) {
-      fail(TARIFF_STATUS_INVALID_ARGUMENT, "parameter `max_days_per_month` is negative");
-    }
+  return shim("sla_service_days", status, [&] {
+    check_table(*table, "days");
+    const tariff_decimal min_outage =
+        nonnegative_param(params, param_count, "min_outage_minutes", integer(0));
+    const tariff_decimal* max_days =
+        optional_nonnegative_param(params, param_count, "max_days_per_month");
 
     const Availability availability = measure(*input, min_outage);
     const long row = most_severe_row(*table, availability);

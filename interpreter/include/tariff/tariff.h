@@ -177,6 +177,9 @@ Expected<ChargePrice, RunError> price_of_charge(const Program& program, std::str
 std::string format_text(const Invoice& invoice);
 std::string format_json(const Invoice& invoice);
 std::string format_csv(const Invoice& invoice);
+// `text` as a JSON string literal, quotes included, as format_json writes
+// every string: control characters escaped, other bytes (UTF-8) as they are.
+std::string json_quote(std::string_view text);
 
 // The rejects file: a header line, then one CSV row per rejected record
 // with its file, line, reason and original text.

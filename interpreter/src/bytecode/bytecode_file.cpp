@@ -12,6 +12,15 @@
 
 namespace tariff {
 
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  for (const char c : bytes) {
+    hash ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
+    hash *= 0x100000001b3u;
+  }
+  return hash;
+}
+
 namespace {
 
 // The file stores these enums by number: renumbering one would silently
@@ -32,15 +41,6 @@ static_assert(static_cast<int>(TierModel::graduated) == 0 && static_cast<int>(Ti
 constexpr std::size_t kDecimalSize = 16 + 1;  // mantissa, scale
 
 constexpr std::size_t kFileHeaderSize = 24;  // magic, version, body size, checksum
-
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325u;
-  for (const char c : bytes) {
-    hash ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
-    hash *= 0x100000001b3u;
-  }
-  return hash;
-}
 
 // The unsigned integer in the first sizeof(T) bytes, least significant
 // first. The caller has checked that they are there.

@@ -77,4 +77,8 @@ Expected<std::string, std::string> write_bytecode(const Program& program);
 // sentence naming what is wrong ("checksum mismatch: the file is corrupt").
 Expected<std::shared_ptr<const Program>, std::string> load_bytecode(std::string_view bytes);
 
+// The header's checksum of the body: FNV-1a 64. Exposed so tests can forge
+// a file whose body was edited.
+std::uint64_t fnv1a64(std::string_view bytes);
+
 }  // namespace tariff

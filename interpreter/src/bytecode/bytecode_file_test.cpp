@@ -50,15 +50,6 @@ std::string invoice_text(std::shared_ptr<const Program> program) {
   return format_text(*invoice);
 }
 
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325u;
-  for (const char c : bytes) {
-    hash ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
-    hash *= 0x100000001b3u;
-  }
-  return hash;
-}
-
 std::uint32_t get_u32(const std::string& bytes, std::size_t at) {
   std::uint32_t value = 0;
   for (std::size_t i = 4; i-- > 0;)

@@ -7,9 +7,9 @@
 
 namespace tariff {
 
-namespace {
-
-void append_string(std::string& out, std::string_view text) {
+std::string json_quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
   out += '"';
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -27,42 +27,45 @@ void append_string(std::string& out, std::string_view text) {
     }
   }
   out += '"';
+  return out;
 }
 
-void append_decimal(std::string& out, const Decimal& value) { append_string(out, value.to_string()); }
+namespace {
+
+void append_decimal(std::string& out, const Decimal& value) { out += json_quote(value.to_string()); }
 
 }  // namespace
 
 std::string format_json(const Invoice& invoice) {
   std::string out = "{\"scheme\":";
-  append_string(out, invoice.scheme);
+  out += json_quote(invoice.scheme);
   out += ",\"version\":";
-  append_string(out, invoice.version);
+  out += json_quote(invoice.version);
   out += ",\"currency\":";
-  append_string(out, invoice.currency);
+  out += json_quote(invoice.currency);
   // A scheme without `period` rates whatever it is given: both ends null.
   out += ",\"period\":{\"start\":";
   if (invoice.period_start.empty())
     out += "null";
   else
-    append_string(out, invoice.period_start);
+    out += json_quote(invoice.period_start);
   out += ",\"end\":";
   if (invoice.period_end.empty())
     out += "null";
   else
-    append_string(out, invoice.period_end);
+    out += json_quote(invoice.period_end);
   out += "},\"accounts\":[";
   for (std::size_t a = 0; a < invoice.accounts.size(); ++a) {
     const AccountInvoice& account = invoice.accounts[a];
     if (a > 0) out += ',';
     out += "{\"account\":";
-    append_string(out, account.account);
+    out += json_quote(account.account);
     out += ",\"lines\":[";
     for (std::size_t l = 0; l < account.lines.size(); ++l) {
       const InvoiceLine& line = account.lines[l];
       if (l > 0) out += ',';
       out += "{\"charge\":";
-      append_string(out, line.charge);
+      out += json_quote(line.charge);
       out += ",\"quantity\":";
       append_decimal(out, line.quantity);
       out += ",\"exact_amount\":";
@@ -72,7 +75,7 @@ std::string format_json(const Invoice& invoice) {
       out += ",\"explain\":[";
       for (std::size_t e = 0; e < line.explain.size(); ++e) {
         if (e > 0) out += ',';
-        append_string(out, line.explain[e]);
+        out += json_quote(line.explain[e]);
       }
       out += "]}";
     }

@@ -94,18 +94,7 @@ std::size_t unescape_quotes(std::string_view raw, char* out) noexcept {
 // CsvRecordFramer
 
 CsvRecordFramer::CsvRecordFramer(std::istream& in, CsvReaderOptions options)
-    : in_(in),
-      block_size_(std::max<std::size_t>(options.block_size, 1)),
-      max_record_bytes_(options.max_record_bytes) {}
-
-void CsvRecordFramer::skip_byte_order_mark() {
-  static constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-  while (data_end_ - scan_pos_ < kByteOrderMark.size() && refill()) {
-  }
-  const std::string_view start(buffer_.data() + scan_pos_,
-                               std::min(data_end_ - scan_pos_, kByteOrderMark.size()));
-  if (start == kByteOrderMark) scan_pos_ += kByteOrderMark.size();
-}
+    : BlockFramer(in, options.block_size, options.max_record_bytes) {}
 
 bool CsvRecordFramer::next_record(std::size_t max_fields) {
   begin_record(max_fields);
@@ -248,41 +237,6 @@ void CsvRecordFramer::discard_over_budget_bytes() {
   }
   record_begin_ = scan_pos_ = data_end_;
   field_begin_ = 0;  // keeps the '\r' look-behind inside the buffer
-}
-
-bool CsvRecordFramer::refill() {
-  if (input_exhausted_) return false;
-  const std::size_t kept = data_end_ - record_begin_;
-  if (record_begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + record_begin_, kept);
-    scan_pos_ -= record_begin_;
-    record_begin_ = 0;
-    data_end_ = kept;
-  }
-  // Room for a partial record plus a whole block; doubling keeps growth rare.
-  const std::size_t needed = kept + block_size_;
-  if (buffer_.size() < needed)
-    buffer_.resize(std::max(needed, 2 * std::max(buffer_.size(), block_size_)));
-  std::size_t got = 0;
-  try {
-    in_.read(buffer_.data() + data_end_, static_cast<std::streamsize>(block_size_));
-    got = static_cast<std::size_t>(in_.gcount());
-  } catch (const std::ios_base::failure&) {
-    // Only when the caller enabled stream exceptions; the state bits below
-    // still tell an end of input from a failure.
-    got = static_cast<std::size_t>(in_.gcount());
-  }
-  data_end_ += got;
-  if (in_.bad()) {
-    input_failed_ = true;
-    input_exhausted_ = true;
-    return false;
-  }
-  if (got == 0) {
-    input_exhausted_ = true;
-    return false;
-  }
-  return true;
 }
 
 bool CsvRecordFramer::finish_at_end_of_input() {
@@ -464,8 +418,7 @@ bool CsvUsageReader::next(Row& row, RejectSink& sink) {
 
 std::optional<std::string> CsvUsageReader::input_error() const {
   if (!framer_.input_failed()) return std::nullopt;
-  return fmt::format("{}:{}: reading the file failed; the rest of it was not read", file_name_,
-                     framer_.line());
+  return input_failure(file_name_, framer_.line());
 }
 
 std::string CsvUsageReader::describe_file_field(std::size_t index) const {
@@ -519,20 +472,9 @@ std::optional<std::string> CsvUsageReader::type_record(Row& row) {
     Field& field = row.fields[i];
     std::string_view text;
     if (binding.file_field) text = field_text(framer_.field(*binding.file_field));
-    if (text.empty()) {
-      if (binding.default_text) {
-        field.text = *binding.default_text;
-        field.number = binding.default_number;
-        continue;
-      }
-      if (!column.optional)
-        return fmt::format("missing value in required column `{}`", column.name);
-      field.text = {};
-      field.number = Decimal();
-      continue;
-    }
-    field.text = text;
-    if (auto problem = type_column_value(column, text, field.number)) return problem;
+    if (auto problem =
+            fill_field(column, text, binding.default_text, binding.default_number, field))
+      return problem;
   }
   return std::nullopt;
 }

@@ -32,7 +32,7 @@ struct CsvReaderOptions {
 
 // Splits the byte stream into records and fields without copying. Used by
 // CsvUsageReader; separate so header and rows share one framing path.
-class CsvRecordFramer {
+class CsvRecordFramer : public BlockFramer {
  public:
   // A field's content as offsets into the record: for a quoted field, the
   // bytes between the quotes with any "" escapes still doubled.
@@ -50,8 +50,6 @@ class CsvRecordFramer {
 
   CsvRecordFramer(std::istream& in, CsvReaderOptions options);
 
-  // Skips a UTF-8 byte order mark at the very start of the input.
-  void skip_byte_order_mark();
   // Frames the next record, keeping at most `max_fields` field spans (the
   // count is always exact). False at the end of the input.
   bool next_record(std::size_t max_fields);
@@ -72,10 +70,6 @@ class CsvRecordFramer {
   QuoteProblem quote_problem() const noexcept { return quote_problem_; }
   std::size_t quote_problem_field() const noexcept { return quote_problem_field_; }
 
-  std::size_t max_record_bytes() const noexcept { return max_record_bytes_; }
-  // The stream failed (rather than ended); line() is the record it cut.
-  bool input_failed() const noexcept { return input_failed_; }
-
  private:
   enum class ScanState : std::uint8_t {
     field_start,
@@ -89,23 +83,11 @@ class CsvRecordFramer {
   void begin_record(std::size_t max_fields) noexcept;
   bool scan_buffered();  // true when the record ended at a '\n'
   void discard_over_budget_bytes();
-  bool refill();
   bool finish_at_end_of_input();
   void end_field(std::size_t end);
   void note_quote_problem(QuoteProblem problem) noexcept;
   void end_record(std::size_t content_end);
   const char* record_data() const noexcept { return buffer_.data() + record_begin_; }
-
-  std::istream& in_;
-  std::size_t block_size_;
-  std::size_t max_record_bytes_;
-  std::vector<char> buffer_;
-  std::size_t record_begin_ = 0;  // buffer offsets
-  std::size_t scan_pos_ = 0;
-  std::size_t data_end_ = 0;
-  bool input_exhausted_ = false;
-  bool input_failed_ = false;
-  std::uint64_t next_line_ = 1;
 
   ScanState state_ = ScanState::field_start;
   std::size_t field_begin_ = 0;

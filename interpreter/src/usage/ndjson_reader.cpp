@@ -177,22 +177,10 @@ std::string_view expected_value(const Column& column) noexcept {
 
 NdjsonLineFramer::NdjsonLineFramer(std::istream& in, NdjsonReaderOptions options,
                                    std::size_t padding)
-    : in_(in),
-      block_size_(std::max<std::size_t>(options.block_size, 1)),
-      max_record_bytes_(options.max_record_bytes),
-      padding_(padding) {}
-
-void NdjsonLineFramer::skip_byte_order_mark() {
-  static constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-  while (data_end_ - scan_pos_ < kByteOrderMark.size() && refill()) {
-  }
-  const std::string_view start(buffer_.data() + scan_pos_,
-                               std::min(data_end_ - scan_pos_, kByteOrderMark.size()));
-  if (start == kByteOrderMark) scan_pos_ += kByteOrderMark.size();
-}
+    : BlockFramer(in, options.block_size, options.max_record_bytes, padding) {}
 
 bool NdjsonLineFramer::next_line() {
-  line_begin_ = scan_pos_;
+  record_begin_ = scan_pos_;
   line_ = next_line_;
   too_long_ = false;
   for (;;) {
@@ -201,7 +189,7 @@ bool NdjsonLineFramer::next_line() {
       if (newline != nullptr) {
         const auto at =
             static_cast<std::size_t>(static_cast<const char*>(newline) - buffer_.data());
-        end_line(at - line_begin_);
+        end_line(at - record_begin_);
         scan_pos_ = at + 1;
         ++next_line_;
         return true;
@@ -209,14 +197,14 @@ bool NdjsonLineFramer::next_line() {
       scan_pos_ = data_end_;
     }
     // One byte of slack: a trailing '\r' may turn out to be the line ending.
-    if (too_long_ || data_end_ - line_begin_ > max_record_bytes_ + 1) discard_over_budget_bytes();
+    if (too_long_ || data_end_ - record_begin_ > max_record_bytes_ + 1) discard_over_budget_bytes();
     if (!refill()) return finish_at_end_of_input();
   }
 }
 
 std::string_view NdjsonLineFramer::text() const noexcept {
   if (too_long_) return long_line_prefix_;
-  return {buffer_.data() + line_begin_, line_length_};
+  return {buffer_.data() + record_begin_, line_length_};
 }
 
 bool NdjsonLineFramer::is_blank() const noexcept {
@@ -227,10 +215,10 @@ bool NdjsonLineFramer::is_blank() const noexcept {
 
 void NdjsonLineFramer::end_line(std::size_t length) {
   if (!too_long_) {
-    if (length > 0 && buffer_[line_begin_ + length - 1] == '\r') --length;
+    if (length > 0 && buffer_[record_begin_ + length - 1] == '\r') --length;
     if (length > max_record_bytes_) {
       too_long_ = true;
-      long_line_prefix_.assign(buffer_.data() + line_begin_,
+      long_line_prefix_.assign(buffer_.data() + record_begin_,
                                std::min(max_record_bytes_, kLongLinePrefixBytes));
     }
   }
@@ -242,54 +230,17 @@ void NdjsonLineFramer::end_line(std::size_t length) {
 void NdjsonLineFramer::discard_over_budget_bytes() {
   if (!too_long_) {
     too_long_ = true;
-    long_line_prefix_.assign(buffer_.data() + line_begin_,
+    long_line_prefix_.assign(buffer_.data() + record_begin_,
                              std::min(max_record_bytes_, kLongLinePrefixBytes));
   }
-  line_begin_ = scan_pos_ = data_end_;
-}
-
-bool NdjsonLineFramer::refill() {
-  if (input_exhausted_) return false;
-  const std::size_t kept = data_end_ - line_begin_;
-  if (line_begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + line_begin_, kept);
-    scan_pos_ -= line_begin_;
-    line_begin_ = 0;
-    data_end_ = kept;
-  }
-  // Room for a partial line, a whole block and the padding after it;
-  // doubling keeps growth rare. The padding's bytes are never part of a
-  // line; they only have to be there.
-  const std::size_t needed = kept + block_size_ + padding_;
-  if (buffer_.size() < needed)
-    buffer_.resize(std::max(needed, 2 * std::max(buffer_.size(), block_size_)));
-  std::size_t got = 0;
-  try {
-    in_.read(buffer_.data() + data_end_, static_cast<std::streamsize>(block_size_));
-    got = static_cast<std::size_t>(in_.gcount());
-  } catch (const std::ios_base::failure&) {
-    // Only when the caller enabled stream exceptions; the state bits below
-    // still tell an end of input from a failure.
-    got = static_cast<std::size_t>(in_.gcount());
-  }
-  data_end_ += got;
-  if (in_.bad()) {
-    input_failed_ = true;
-    input_exhausted_ = true;
-    return false;
-  }
-  if (got == 0) {
-    input_exhausted_ = true;
-    return false;
-  }
-  return true;
+  record_begin_ = scan_pos_ = data_end_;
 }
 
 bool NdjsonLineFramer::finish_at_end_of_input() {
   // A line cut by a failing stream is not a record: its last value may be
   // truncated (a quantity of 12 that was 1234).
   if (input_failed_) return false;
-  const std::size_t length = data_end_ - line_begin_;
+  const std::size_t length = data_end_ - record_begin_;
   if (length == 0 && !too_long_) return false;
   end_line(length);
   scan_pos_ = data_end_;
@@ -359,8 +310,7 @@ bool NdjsonUsageReader::next(Row& row, RejectSink& sink) {
 
 std::optional<std::string> NdjsonUsageReader::input_error() const {
   if (!framer_.input_failed()) return std::nullopt;
-  return fmt::format("{}:{}: reading the file failed; the rest of it was not read", file_name_,
-                     framer_.line());
+  return input_failure(file_name_, framer_.line());
 }
 
 std::string NdjsonUsageReader::describe_key(std::string_view key) const {
@@ -466,21 +416,10 @@ std::optional<std::string> NdjsonUsageReader::type_values(Row& row) {
     // null and "" are absent, as an empty CSV field is.
     const bool has_value =
         (slot.kind == ValueKind::string || slot.kind == ValueKind::number) && !slot.text.empty();
-    if (!has_value) {
-      const Binding& binding = bindings_[i];
-      if (binding.default_text) {
-        field.text = *binding.default_text;
-        field.number = binding.default_number;
-        continue;
-      }
-      if (!column.optional)
-        return fmt::format("missing value in required column `{}`", column.name);
-      field.text = {};
-      field.number = Decimal();
-      continue;
-    }
-    field.text = slot.text;
-    if (auto problem = type_column_value(column, slot.text, field.number)) return problem;
+    const Binding& binding = bindings_[i];
+    if (auto problem = fill_field(column, has_value ? slot.text : std::string_view(),
+                                  binding.default_text, binding.default_number, field))
+      return problem;
   }
   return std::nullopt;
 }

@@ -35,12 +35,10 @@ struct NdjsonReaderOptions {
 // Splits the byte stream into lines without copying them, and keeps
 // `padding` readable bytes after every line so a SIMD parser may read past
 // its end.
-class NdjsonLineFramer {
+class NdjsonLineFramer : public BlockFramer {
  public:
   NdjsonLineFramer(std::istream& in, NdjsonReaderOptions options, std::size_t padding);
 
-  // Skips a UTF-8 byte order mark at the very start of the input.
-  void skip_byte_order_mark();
   // Frames the next line. False at the end of the input.
   bool next_line();
 
@@ -50,32 +48,15 @@ class NdjsonLineFramer {
   // budget only its first bytes are kept.
   std::string_view text() const noexcept;
   // Bytes readable from text().data() on: at least text().size() + padding.
-  std::size_t readable_bytes() const noexcept { return buffer_.size() - line_begin_; }
+  std::size_t readable_bytes() const noexcept { return buffer_.size() - record_begin_; }
   // Empty or JSON whitespace only.
   bool is_blank() const noexcept;
   bool too_long() const noexcept { return too_long_; }
 
-  std::size_t max_record_bytes() const noexcept { return max_record_bytes_; }
-  // The stream failed (rather than ended); line() is the line it cut.
-  bool input_failed() const noexcept { return input_failed_; }
-
  private:
   void end_line(std::size_t length);
   void discard_over_budget_bytes();
-  bool refill();
   bool finish_at_end_of_input();
-
-  std::istream& in_;
-  std::size_t block_size_;
-  std::size_t max_record_bytes_;
-  std::size_t padding_;
-  std::vector<char> buffer_;
-  std::size_t line_begin_ = 0;  // buffer offsets
-  std::size_t scan_pos_ = 0;
-  std::size_t data_end_ = 0;
-  bool input_exhausted_ = false;
-  bool input_failed_ = false;
-  std::uint64_t next_line_ = 1;
 
   std::uint64_t line_ = 0;
   std::size_t line_length_ = 0;  // without the line ending

@@ -1,7 +1,10 @@
-// Picks a usage reader by format and types field texts the same way for
-// every format.
+// Picks a usage reader by format, reads blocks for every framer and types
+// field texts the same way for every format.
 #include "usage/usage_reader.h"
 
+#include <algorithm>
+#include <cstring>
+#include <ios>
 #include <utility>
 
 #include <fmt/format.h>
@@ -25,6 +28,59 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept
 }
 
 }  // namespace
+
+BlockFramer::BlockFramer(std::istream& in, std::size_t block_size, std::size_t max_record_bytes,
+                         std::size_t padding)
+    : in_(in),
+      block_size_(std::max<std::size_t>(block_size, 1)),
+      max_record_bytes_(max_record_bytes),
+      padding_(padding) {}
+
+void BlockFramer::skip_byte_order_mark() {
+  static constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  while (data_end_ - scan_pos_ < kByteOrderMark.size() && refill()) {
+  }
+  const std::string_view start(buffer_.data() + scan_pos_,
+                               std::min(data_end_ - scan_pos_, kByteOrderMark.size()));
+  if (start == kByteOrderMark) scan_pos_ += kByteOrderMark.size();
+}
+
+bool BlockFramer::refill() {
+  if (input_exhausted_) return false;
+  const std::size_t kept = data_end_ - record_begin_;
+  if (record_begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + record_begin_, kept);
+    scan_pos_ -= record_begin_;
+    record_begin_ = 0;
+    data_end_ = kept;
+  }
+  // Room for a partial record, a whole block and the padding after it;
+  // doubling keeps growth rare. The padding's bytes are never part of a
+  // record; they only have to be there.
+  const std::size_t needed = kept + block_size_ + padding_;
+  if (buffer_.size() < needed)
+    buffer_.resize(std::max(needed, 2 * std::max(buffer_.size(), block_size_)));
+  std::size_t got = 0;
+  try {
+    in_.read(buffer_.data() + data_end_, static_cast<std::streamsize>(block_size_));
+    got = static_cast<std::size_t>(in_.gcount());
+  } catch (const std::ios_base::failure&) {
+    // Only when the caller enabled stream exceptions; the state bits below
+    // still tell an end of input from a failure.
+    got = static_cast<std::size_t>(in_.gcount());
+  }
+  data_end_ += got;
+  if (in_.bad()) {
+    input_failed_ = true;
+    input_exhausted_ = true;
+    return false;
+  }
+  if (got == 0) {
+    input_exhausted_ = true;
+    return false;
+  }
+  return true;
+}
 
 }  // namespace tariff::usage
 
@@ -89,6 +145,30 @@ std::optional<std::string> type_column_value(const Column& column, std::string_v
     }
   }
   return fmt::format("column `{}` has an unknown type", column.name);
+}
+
+std::optional<std::string> fill_field(const Column& column, std::string_view text,
+                                      const std::optional<std::string_view>& default_text,
+                                      const Decimal& default_number, Field& field) {
+  if (text.empty()) {
+    if (default_text) {
+      field.text = *default_text;
+      field.number = default_number;
+      return std::nullopt;
+    }
+    if (!column.optional)
+      return fmt::format("missing value in required column `{}`", column.name);
+    field.text = {};
+    field.number = Decimal();
+    return std::nullopt;
+  }
+  field.text = text;
+  return type_column_value(column, text, field.number);
+}
+
+std::string input_failure(std::string_view file_name, std::uint64_t line) {
+  return fmt::format("{}:{}: reading the file failed; the rest of it was not read", file_name,
+                     line);
 }
 
 }  // namespace tariff::usage
