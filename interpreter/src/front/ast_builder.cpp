@@ -298,6 +298,18 @@ ast::Tier AstBuilder::tier(P::TierContext* ctx) {
 ast::ExprPtr AstBuilder::expr(P::ExprContext* ctx) {
   auto node = std::make_unique<ast::Expr>();
   node->range = range_of(ctx);
+  if (depth_ >= max_depth_) {
+    if (!too_deep_)
+      error(node->range, fmt::format("nesting is deeper than {} levels", max_depth_),
+            "split the expression into named meters or simpler parts");
+    too_deep_ = true;
+    return node;  // a number 0; the scheme is refused anyway
+  }
+  struct Deeper {
+    std::size_t& depth;
+    explicit Deeper(std::size_t& d) : depth(d) { ++depth; }
+    ~Deeper() { --depth; }
+  } deeper(depth_);
   auto binary = [&](ast::BinaryOp op, P::ExprContext* lhs, P::ExprContext* rhs) {
     node->kind = ast::ExprKind::binary;
     node->op = op;

@@ -12,8 +12,8 @@ namespace tariff::front {
 
 class AstBuilder {
  public:
-  AstBuilder(std::shared_ptr<const SourceFile> file, Diagnostics& diagnostics)
-      : file_(std::move(file)), diagnostics_(diagnostics) {}
+  AstBuilder(std::shared_ptr<const SourceFile> file, Diagnostics& diagnostics, std::size_t max_depth)
+      : file_(std::move(file)), diagnostics_(diagnostics), max_depth_(max_depth) {}
 
   ast::Scheme build(grammar::TariffParser::SchemeFileContext* tree);
 
@@ -36,6 +36,13 @@ class AstBuilder {
 
   std::shared_ptr<const SourceFile> file_;
   Diagnostics& diagnostics_;
+  // ANTLR parses a chain of one operator (1+1+1...) in a loop, so its
+  // depth guard never sees it, yet the tree is as deep as the chain: the
+  // builder bounds the depth itself, which also bounds every later
+  // recursive pass (checker, compiler, destructors).
+  std::size_t max_depth_;
+  std::size_t depth_ = 0;
+  bool too_deep_ = false;
 };
 
 // Where a token or a rule sits in the source, columns in code points.

@@ -555,9 +555,11 @@ class Checker {
       }
     }
     std::set<std::string> given;
-    for (const auto& [name, value] : charge.plugin_params) {
+    for (const auto& param : charge.plugin_params) {
+      const ast::Named& name = param.first;
+      const std::string& wanted = name.text;
       const bool known = std::any_of(kind->params.begin(), kind->params.end(),
-                                     [&](const auto& p) { return p.first == name.text; });
+                                     [&](const auto& p) { return p.first == wanted; });
       if (!known) {
         std::vector<std::string> names;
         for (const auto& p : kind->params) names.push_back(p.first);

@@ -81,6 +81,17 @@ TEST(Parser, HundredThousandNestedParenthesesIsAnErrorNotACrash) {
   EXPECT_EQ(d.items[0].message, "nesting is deeper than 400 levels");
 }
 
+TEST(Parser, ALongChainOfOneOperatorIsAnErrorNotAStackOverflow) {
+  // ANTLR parses 1+1+1... in a loop, but the tree is as deep as the chain
+  // (a fuzzing find: 22,000 terms crashed a release build).
+  Diagnostics d;
+  std::string chain = "meter m = sum 1";
+  for (int i = 0; i < 200000; ++i) chain += "+1";
+  EXPECT_FALSE(parse(chain + "\n", d));
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_EQ(d.items[0].message, "nesting is deeper than 400 levels");
+}
+
 TEST(Parser, InvalidUtf8IsReportedAtItsLineAndColumn) {
   Diagnostics d;
   EXPECT_FALSE(parse("currency USD\n# caf\xc3\xa9 \xff\n", d));

@@ -152,7 +152,12 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(MUL) {
       const Instruction& i = INS;
-      TARIFF_CHECKED(R[i.a], multiply(R[i.b], R[i.c]), "multiplication");
+      // Exact when the product fits 18 decimal places; otherwise rounded
+      // to 18 places in the scheme's mode, as division is.
+      auto product = multiply(R[i.b], R[i.c]);
+      if (!product && product.error() == DecimalError::scale_out_of_range)
+        product = multiply_rounded(R[i.b], R[i.c], Decimal::kMaxScale, p.rounding);
+      TARIFF_CHECKED(R[i.a], product, "multiplication");
       VM_NEXT();
     }
     VM_CASE(DIV) {

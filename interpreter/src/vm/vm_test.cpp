@@ -83,6 +83,17 @@ TEST(Vm, OverflowIsAnErrorAtTheMeterLocation) {
             "(rating u.csv:3)");
 }
 
+TEST(Vm, AProductBeyond18PlacesIsRoundedNotAnError) {
+  // 0.000000000000000001 x 0.023 needs 21 places: rounded half up to 18
+  // (0.000000000000000000023 -> 0), where it used to stop the whole run.
+  auto p = program("meter s = sum quantity\ncharge \"S\" = s at 0.023\n");
+  Rater rater(p);
+  auto invoice = rate(rater, "a,x,0.000000000000000001\na,x,100\n");
+  ASSERT_TRUE(invoice) << invoice.error().message;
+  // (100.000000000000000001 x 0.023) = 2.300000000000000000023 -> 2.30
+  EXPECT_EQ(invoice->accounts.at(0).lines.at(0).amount.to_string(), "2.30");
+}
+
 TEST(Vm, AMeterWithNoRecordsIsZero) {
   auto p = program("meter s = sum quantity where event == \"none\"\ncharge \"S\" = s at 2\n");
   Rater rater(p);
