@@ -256,3 +256,32 @@ TEST(Verifier, MeterWindowsConversionsAndPeriod) {
 
 }  // namespace
 }  // namespace tariff
+
+namespace tariff {
+namespace {
+
+// Plugin uses are checked like every other table (a hand-built use: the
+// verifier needs no plugin loaded).
+TEST(Verifier, PluginUsesAndTheirOperand) {
+  auto with_use = [](const std::function<void(Program&)>& breakage) {
+    Program p = valid_program();
+    p.plugin_uses.push_back(PluginUse{"capacity", {0}, {{Decimal::from_int(1), Decimal::from_int(2)}}, {}});
+    p.period.code.push_back(Instruction{Opcode::PLUGIN, 0, 0, 0, 0});
+    p.period.locations.push_back({});
+    breakage(p);
+    auto result = verify(p);
+    return result ? std::string("(accepted)") : to_string(result.error());
+  };
+  EXPECT_EQ(with_use([](Program&) {}), "(accepted)");
+  EXPECT_EQ(with_use([](Program& p) { p.period.code.back().b = 3; }),
+            "period program, instruction 21: PLUGIN operand b: plugin use 3 does not exist");
+  EXPECT_EQ(with_use([](Program& p) { p.plugin_uses[0].meters.clear(); }),
+            "plugin kind `capacity` prices no meter");
+  EXPECT_EQ(with_use([](Program& p) { p.plugin_uses[0].meters = {9}; }),
+            "plugin kind `capacity` prices meter 9 which does not exist");
+  EXPECT_EQ(with_use([](Program& p) { p.plugin_uses[0].rows.push_back({Decimal()}); }),
+            "plugin kind `capacity` has rows of different lengths");
+}
+
+}  // namespace
+}  // namespace tariff
