@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "usage/reader_test_support.h"
+
 // Counts heap allocations so the test can show the row path makes none
 // once warmed up.
 namespace {
@@ -34,66 +36,13 @@ void* operator new(std::size_t size) {
 namespace tariff::usage {
 namespace {
 
-Column column(std::string name, ColumnType type, bool optional = false,
-              std::optional<std::string> default_text = std::nullopt) {
-  return Column{std::move(name), type, optional, std::move(default_text)};
-}
-
-// account, time, quantity required; count optional with default 1;
-// region optional without default.
-UsageSchema usage_schema() {
-  UsageSchema schema;
-  schema.columns = {
-      column("account", ColumnType::id),        column("time", ColumnType::timestamp),
-      column("quantity", ColumnType::decimal),  column("count", ColumnType::integer, true, "1"),
-      column("region", ColumnType::text, true),
-  };
-  schema.account_column = 0;
-  schema.time_column = 1;
-  return schema;
-}
-
-class CollectingSink : public RejectSink {
- public:
-  void reject(Reject reject) override { rejects.push_back(std::move(reject)); }
-  std::vector<Reject> rejects;
-};
-
-// Everything one read produced, as comparable text.
-struct ReadResult {
-  std::vector<std::string> rows;     // "line: text=number|text=number|..."
-  std::vector<std::string> rejects;  // "file:line: reason [text]"
-  ReadCounts counts;
-};
-
-std::string describe_row(const Row& row) {
-  std::string out = fmt::format("{}:", row.line);
-  for (const Field& field : row.fields) out += fmt::format(" {}={}", field.text, field.number);
-  return out;
-}
-
-std::string describe_reject(const Reject& reject) {
-  return fmt::format("{}:{}: {} [{}]", reject.file, reject.line, reject.reason, reject.text);
-}
+using namespace tariff::usage::testing;
 
 ReadResult read_all(const UsageSchema& schema, const std::string& content,
                     CsvReaderOptions options = {}) {
   std::istringstream in(content);
   CsvUsageReader reader(schema, in, "usage.csv", options);
-  auto opened = reader.open();
-  EXPECT_TRUE(opened.has_value()) << (opened ? "" : opened.error());
-  ReadResult result;
-  CollectingSink sink;
-  Row row;
-  while (reader.next(row, sink)) {
-    EXPECT_EQ(row.file, "usage.csv");
-    result.rows.push_back(describe_row(row));
-  }
-  for (const Reject& reject : sink.rejects) result.rejects.push_back(describe_reject(reject));
-  result.counts = reader.counts();
-  EXPECT_EQ(result.counts.accepted, result.rows.size());
-  EXPECT_EQ(result.counts.rejected, result.rejects.size());
-  EXPECT_EQ(result.counts.read, result.counts.accepted + result.counts.rejected);
+  ReadResult result = read_everything(reader, "usage.csv");
   return result;
 }
 
