@@ -3,7 +3,7 @@
 // A Decimal is a signed 128-bit mantissa with a per-value scale
 // (value = mantissa / 10^scale). Every operation is checked: a result with
 // more than 38 significant digits, a division by zero or a scale beyond 18
-// is an error value, never a wrap, a double or an abort. Addition,
+// is an error value, never a wrap, a floating-point value or an abort. Addition,
 // subtraction and multiplication are exact; division and rescaling happen
 // only with an explicit target scale and rounding mode.
 #pragma once

@@ -39,7 +39,7 @@ extern "C" {
  * two's-complement 128-bit integer split in halves (mantissa_high holds
  * bits 127..64, mantissa_low bits 63..0); |mantissa| < 10^38 and scale is
  * 0..18. Build one with tariff_decimal_make or tariff_decimal_from_mantissa
- * and read it with tariff_decimal_mantissa (helpers below). Never a double. */
+ * and read it with tariff_decimal_mantissa (helpers below). Never floating point. */
 typedef struct tariff_decimal {
   int64_t mantissa_high;
   uint64_t mantissa_low;

@@ -1,7 +1,7 @@
 // NDJSON framing (lines over large in-place blocks) and the typing of each
 // line's JSON object against the usage schema. simdjson's On Demand API is
 // used because it exposes every number's source text, so numbers reach
-// Decimal::parse digit for digit and never pass through a double. Accepted
+// Decimal::parse digit for digit and never pass through floating point. Accepted
 // lines allocate nothing once the buffers have grown to the longest line.
 #include "usage/ndjson_reader.h"
 
