@@ -28,20 +28,10 @@ execute_process(COMMAND ${TARIFF} ${args} WORKING_DIRECTORY ${DIR} ${input}
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE exit_code)
 set(context "tariff ${args}\n--- stdout\n${out}\n--- stderr\n${err}")
 
+include(${CMAKE_CURRENT_LIST_DIR}/../golden_file.cmake)
+
 function(check_golden actual golden_name what)
-  set(golden ${DIR}/${golden_name})
-  if("$ENV{TARIFF_UPDATE_GOLDEN}" STREQUAL "1")
-    file(WRITE ${golden} "${actual}")
-    message(STATUS "updated ${golden}")
-    return()
-  endif()
-  if(NOT EXISTS ${golden})
-    message(FATAL_ERROR "no golden file ${golden_name} (run with TARIFF_UPDATE_GOLDEN=1)\n${context}")
-  endif()
-  file(READ ${golden} expected)
-  if(NOT actual STREQUAL expected)
-    message(FATAL_ERROR "${what} differs from ${golden_name}\n--- expected\n${expected}\n--- actual\n${actual}\n--- command\n${context}")
-  endif()
+  tariff_check_golden("${actual}" ${DIR}/${golden_name} "${what}" "--- command\n${context}")
 endfunction()
 
 function(check_patterns actual patterns what)
