@@ -34,6 +34,8 @@ DRAWS    : 'draws';
 AFTER    : 'after';
 WITH     : 'with';
 AT       : 'at';
+ON       : 'on';
+INCLUDED : 'included';
 WHERE    : 'where';
 OPTIONAL : 'optional';
 DEFAULT  : 'default';

@@ -12,6 +12,9 @@ schemeHeader
   : SCHEME name=STRING VERSION version=STRING
   ;
 
+// An adjustment is named by its kind, a plain word the checker knows:
+//   minimum 1_000.00 | cap 500.00 on "Messages" | discount "Launch" 10%
+//   tax "VAT" 19% | tax "VAT" 19% included
 declaration
   : CURRENCY code=IDENT                                   # currencyDecl
   | ROUNDING roundingMode=IDENT (PER stage=IDENT)?                # roundingDecl
@@ -22,6 +25,8 @@ declaration
   | ALLOWANCE name=IDENT ASSIGN amount=NUMBER PER renewal=(IDENT | PERIOD)
       DRAWS draw (COMMA draw)*                            # allowanceDecl
   | CHARGE name=STRING ASSIGN chargeBody                  # chargeDecl
+  | kind=IDENT label=STRING? amount=signedNumber
+      (ON charges+=STRING (COMMA charges+=STRING)*)? INCLUDED?  # adjustmentDecl
   ;
 
 column

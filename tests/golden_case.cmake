@@ -1,7 +1,8 @@
 # Runs one golden case and compares its output with the golden file.
 #
 #   NAME.tariff [+ NAME.csv or NAME.ndjson] -> NAME.golden: `tariff invoice` stdout, exit 0,
-#                                 and NAME.json.golden: the same with --format json
+#                                 NAME.json.golden and NAME.csv.golden: the same with
+#                                 --format json and --format csv
 #   error.NAME.tariff          -> error.NAME.golden: `tariff check` stderr, exit 1
 #
 # With TARIFF_UPDATE_GOLDEN=1 in the environment the golden file is
@@ -52,4 +53,5 @@ compare_with_golden("${command}" ${GOLDEN})
 if(NOT name MATCHES "^error\\.")
   get_filename_component(base ${GOLDEN} NAME_WLE)
   compare_with_golden("${command};--format;json" ${base}.json.golden)
+  compare_with_golden("${command};--format;csv" ${base}.csv.golden)
 endif()

@@ -24,7 +24,12 @@ tariff::Invoice invoice(std::string scheme, std::string currency,
   result.version = "1";
   result.currency = std::move(currency);
   result.minor_digits = 2;
-  for (auto& [account, amount] : totals) result.accounts.push_back({account, {}, dec(amount)});
+  for (auto& [account, amount] : totals) {
+    tariff::AccountInvoice one;
+    one.account = account;
+    one.total = dec(amount);
+    result.accounts.push_back(std::move(one));
+  }
   result.total = dec(total);
   return result;
 }

@@ -91,9 +91,21 @@ struct InvoiceLine {
   std::vector<std::string> explain;
 };
 
+// What the invoice does after the charge lines: a minimum commitment's
+// true-up, a cap, a discount or a tax.
+struct Adjustment {
+  std::string kind;  // "minimum", "cap", "discount" or "tax"
+  std::string name;
+  Decimal base;      // the charges it was computed on
+  Decimal amount;    // added to the total (a cap or discount is negative)
+  bool included = false;  // a tax inside the prices: shown, not added
+  std::vector<std::string> explain;
+};
+
 struct AccountInvoice {
   std::string account;
   std::vector<InvoiceLine> lines;
+  std::vector<Adjustment> adjustments;
   Decimal total;
 };
 

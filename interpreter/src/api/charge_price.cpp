@@ -36,7 +36,7 @@ Expected<ChargePrice, RunError> price_of_charge(const Program& program, std::str
   std::vector<EmittedLine> only;
   for (auto& line : lines)
     if (line.charge == index) only.push_back(std::move(line));
-  if (auto added = builder.add_account("", only); !added) return unexpected(RunError{added.error()});
+  if (auto added = builder.add_account("", only); !added) return unexpected(RunError{added.error().message});
   Invoice invoice = *builder.finish({});
   const InvoiceLine& line = invoice.accounts.at(0).lines.at(0);
   return ChargePrice{line.exact_amount, line.amount, line.explain};

@@ -37,6 +37,8 @@ static_assert(static_cast<int>(ColumnType::id) == 0 && static_cast<int>(ColumnTy
 static_assert(static_cast<int>(MeterKind::sum) == 0 && static_cast<int>(MeterKind::count) == 1 &&
               static_cast<int>(MeterKind::max) == 2 && static_cast<int>(MeterKind::min) == 3);
 static_assert(static_cast<int>(TierModel::graduated) == 0 && static_cast<int>(TierModel::volume) == 1);
+static_assert(static_cast<int>(AdjustmentKind::minimum) == 0 && static_cast<int>(AdjustmentKind::cap) == 1 &&
+              static_cast<int>(AdjustmentKind::discount) == 2 && static_cast<int>(AdjustmentKind::tax) == 3);
 
 constexpr std::size_t kDecimalSize = 16 + 1;  // mantissa, scale
 
@@ -313,6 +315,21 @@ void write_plugin_uses(Writer& out, const Program& p) {
   }
 }
 
+void write_adjustments(Writer& out, const Program& p) {
+  out.size(p.adjustments.size());
+  for (const AdjustmentInfo& adjustment : p.adjustments) {
+    out.uint(static_cast<std::uint8_t>(adjustment.kind));
+    out.str(adjustment.name);
+    write_decimal(out, adjustment.amount);
+    out.uint(static_cast<std::uint8_t>(adjustment.percent));
+    out.uint(static_cast<std::uint8_t>(adjustment.included));
+    out.size(adjustment.charges.size());
+    for (auto charge : adjustment.charges) out.uint(charge);
+    out.uint(adjustment.at.line);
+    out.uint(adjustment.at.column);
+  }
+}
+
 // --- reading -------------------------------------------------------------
 
 bool read_header(Reader& in, Program& p) {
@@ -536,6 +553,31 @@ bool read_plugin_uses(Reader& in, Program& p) {
   return true;
 }
 
+bool read_adjustments(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 1 + 4 + kDecimalSize + 1 + 1 + 4 + 8)) return false;
+  p.adjustments.resize(n);
+  for (std::size_t a = 0; a < n; ++a) {
+    AdjustmentInfo& adjustment = p.adjustments[a];
+    std::uint8_t kind = 0;
+    std::uint32_t charges = 0;
+    if (!in.uint(kind)) return false;
+    if (kind > static_cast<std::uint8_t>(AdjustmentKind::tax))
+      return in.fail(fmt::format("adjustment {}: kind {} out of range", a, unsigned{kind}));
+    adjustment.kind = static_cast<AdjustmentKind>(kind);
+    if (!in.str(adjustment.name) ||
+        !read_decimal(in, adjustment.amount, fmt::format("adjustment {} amount", a)) ||
+        !read_flag(in, adjustment.percent, "percent", a) || !read_flag(in, adjustment.included, "included", a) ||
+        !in.count(charges, 4))
+      return false;
+    adjustment.charges.resize(charges);
+    for (auto& charge : adjustment.charges)
+      if (!in.uint(charge)) return false;
+    if (!in.uint(adjustment.at.line) || !in.uint(adjustment.at.column)) return false;
+  }
+  return true;
+}
+
 bool read_tiers(Reader& in, Program& p) {
   std::uint32_t n = 0;
   if (!in.count(n, 1 + 4)) return false;  // model and row count
@@ -607,6 +649,7 @@ constexpr SectionSpec kSections[] = {
     {10, "classes", write_classes, read_classes},
     {11, "allowances", write_allowances, read_allowances},
     {12, "plugin uses", write_plugin_uses, read_plugin_uses},
+    {13, "adjustments", write_adjustments, read_adjustments},
 };
 
 bool read_section(Reader& body, const SectionSpec& spec, Program& p) {

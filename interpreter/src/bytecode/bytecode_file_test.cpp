@@ -270,7 +270,7 @@ TEST(BytecodeFileRoundTrip, KeepsASourceNameThatIsNotUtf8) {
 
 TEST_F(BytecodeFile, AnotherFormatVersionIsRefusedNamingBoth) {
   put_u32(bytes, 8, 7);
-  EXPECT_EQ(refusal(bytes), "format version 7, this tariff reads version 1");
+  EXPECT_EQ(refusal(bytes), fmt::format("format version 7, this tariff reads version {}", kBytecodeVersion));
 }
 
 TEST_F(BytecodeFile, BadMagicIsRefused) {
@@ -302,7 +302,7 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   EXPECT_EQ(forged([](std::string& b) { b[kBodyOffset] = 9; }),
             "expected section header (id 1), found section id 9");
   EXPECT_EQ(forged([](std::string& b) { b.pop_back(); put_u32(b, 12, get_u32(b, 12) - 1); }),
-            "truncated in section plugin uses");
+            "truncated in section adjustments");
   EXPECT_EQ(forged([](std::string& b) {
               b += '\0';
               put_u32(b, 12, get_u32(b, 12) + 1);

@@ -24,6 +24,16 @@ std::string_view to_string(TierModel model) noexcept {
   return model == TierModel::graduated ? "graduated" : "volume";
 }
 
+std::string_view to_string(AdjustmentKind kind) noexcept {
+  switch (kind) {
+    case AdjustmentKind::minimum: return "minimum";
+    case AdjustmentKind::cap: return "cap";
+    case AdjustmentKind::discount: return "discount";
+    case AdjustmentKind::tax: return "tax";
+  }
+  return "?";
+}
+
 std::string_view to_string(RoundingStage stage) noexcept {
   return stage == RoundingStage::line ? "line" : "invoice";
 }
@@ -168,6 +178,14 @@ std::string disassemble(const Program& p) {
     for (auto meter : use.meters) out += fmt::format(" m{}", meter);
     for (const auto& [name, value] : use.params) out += fmt::format(" {}={}", name, value);
     out += fmt::format(", {} rows\n", use.rows.size());
+  }
+  for (std::size_t i = 0; i < p.adjustments.size(); ++i) {
+    const AdjustmentInfo& adjustment = p.adjustments[i];
+    out += fmt::format("  j{} = {} \"{}\" {}{}", i, to_string(adjustment.kind), adjustment.name,
+                       adjustment.amount, adjustment.percent ? " (fraction)" : "");
+    if (adjustment.included) out += " included";
+    for (auto charge : adjustment.charges) out += fmt::format(" c{}", charge);
+    out += "\n";
   }
   chunk(out, p, "record", p.record);
   chunk(out, p, "period", p.period);

@@ -120,6 +120,21 @@ struct ChargeInfo {
   std::optional<std::uint32_t> meter;
 };
 
+// What an account's invoice does after its charge lines. Applied in stage
+// order — minimums and caps, then discounts, then taxes — and within a
+// stage in the order the scheme declares them.
+enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax };
+
+struct AdjustmentInfo {
+  AdjustmentKind kind = AdjustmentKind::minimum;
+  std::string name;        // the invoice line's label
+  Decimal amount;          // money, or a fraction when `percent`
+  bool percent = false;    // discounts and taxes: a share of the base
+  bool included = false;   // taxes: already inside the prices
+  std::vector<std::uint32_t> charges;  // what it applies to; empty: all
+  SourceLocation at;       // the declaration, for runtime errors
+};
+
 // One program of the two kinds: its code, the source location of each
 // instruction, and how many registers it uses.
 struct Chunk {
@@ -147,6 +162,7 @@ struct Program {
   std::vector<ClassTable> classes;
   std::vector<AllowanceInfo> allowances;
   std::vector<PluginUse> plugin_uses;
+  std::vector<AdjustmentInfo> adjustments;
 
   Chunk record;  // run once per usage row
   Chunk period;  // run once per account at period end
@@ -155,5 +171,6 @@ struct Program {
 std::string_view to_string(MeterKind kind) noexcept;
 std::string_view to_string(RoundingStage stage) noexcept;
 std::string_view to_string(TierModel model) noexcept;
+std::string_view to_string(AdjustmentKind kind) noexcept;
 
 }  // namespace tariff

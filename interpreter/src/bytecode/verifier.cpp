@@ -227,6 +227,21 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
     if (charge.meter && *charge.meter >= p.meters.size())
       return fail(fmt::format("charge \"{}\" prices meter {} which does not exist", charge.name,
                               *charge.meter));
+  for (const auto& adjustment : p.adjustments) {
+    const auto kind = to_string(adjustment.kind);
+    if (adjustment.amount.sign() <= 0)
+      return fail(fmt::format("adjustment \"{}\" is not positive", adjustment.name));
+    if (adjustment.kind == AdjustmentKind::tax && !adjustment.percent)
+      return fail(fmt::format("adjustment \"{}\": a tax must be a percentage", adjustment.name));
+    if ((adjustment.kind == AdjustmentKind::minimum || adjustment.kind == AdjustmentKind::cap) && adjustment.percent)
+      return fail(fmt::format("adjustment \"{}\": a {} cannot be a percentage", adjustment.name, kind));
+    if (adjustment.included && adjustment.kind != AdjustmentKind::tax)
+      return fail(fmt::format("adjustment \"{}\": a {} cannot be included in prices", adjustment.name, kind));
+    for (auto charge : adjustment.charges)
+      if (charge >= p.charges.size())
+        return fail(fmt::format("adjustment \"{}\" applies to charge {} which does not exist",
+                                adjustment.name, charge));
+  }
   for (std::size_t t = 0; t < p.tier_tables.size(); ++t) {
     const TierTable& table = p.tier_tables[t];
     if (static_cast<unsigned>(table.model) > static_cast<unsigned>(TierModel::volume))

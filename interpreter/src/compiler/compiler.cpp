@@ -30,6 +30,7 @@ class Compiler {
     classes();
     record_program();
     period_program();
+    adjustments();
     if (diagnostics_.error_count() > errors_before) return nullptr;
     return program_;
   }
@@ -530,6 +531,28 @@ class Compiler {
       free_register(quantity);
     }
     check_limits(program_->period, "period");
+  }
+
+  void adjustments() {
+    for (const ast::Adjustment& adjustment : scheme_.adjustments) {
+      AdjustmentInfo info;
+      switch (adjustment.kind) {
+        case ast::AdjustmentKind::minimum: info.kind = AdjustmentKind::minimum; break;
+        case ast::AdjustmentKind::cap: info.kind = AdjustmentKind::cap; break;
+        case ast::AdjustmentKind::discount: info.kind = AdjustmentKind::discount; break;
+        case ast::AdjustmentKind::tax: info.kind = AdjustmentKind::tax; break;
+      }
+      if (adjustment.label)
+        info.name = adjustment.label->text;
+      else
+        info.name = adjustment.kind == ast::AdjustmentKind::minimum ? "Minimum commitment" : "Spend cap";
+      info.amount = adjustment.amount;
+      info.percent = adjustment.percent;
+      info.included = adjustment.included;
+      info.charges = adjustment.charge_indexes;
+      info.at = adjustment.range.begin;
+      program_->adjustments.push_back(std::move(info));
+    }
   }
 
   const ast::Scheme& scheme_;

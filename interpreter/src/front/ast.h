@@ -161,6 +161,27 @@ struct Charge {
   std::uint32_t meter_index = 0;
 };
 
+// What an invoice does after its charge lines, in this order: minimums and
+// caps, then discounts, then taxes (docs/pricing-semantics.md).
+enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax };
+
+// `minimum 1_000.00`, `cap 500.00 on "Messages"`, `discount "Launch" 10%`,
+// `tax "VAT" 19% included`.
+struct Adjustment {
+  Named kind_name;
+  std::optional<Named> label;
+  Decimal amount;  // a percentage is stored as its fraction (19% -> 0.19)
+  bool percent = false;
+  SourceRange amount_range;
+  std::vector<Named> charges;  // `on "A", "B"`; empty: every charge
+  bool included = false;       // a tax already inside the prices
+  SourceRange range;
+
+  // Filled by the checker.
+  AdjustmentKind kind = AdjustmentKind::minimum;
+  std::vector<std::uint32_t> charge_indexes;
+};
+
 struct Scheme {
   std::shared_ptr<const SourceFile> file;
   std::optional<Named> name;
@@ -179,6 +200,7 @@ struct Scheme {
   std::vector<Meter> meters;
   std::vector<Allowance> allowances;
   std::vector<Charge> charges;
+  std::vector<Adjustment> adjustments;
 };
 
 }  // namespace tariff::ast

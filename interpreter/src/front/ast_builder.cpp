@@ -127,6 +127,17 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     scheme.allowances.push_back(std::move(a));
   } else if (auto* ch = dynamic_cast<P::ChargeDeclContext*>(ctx)) {
     scheme.charges.push_back(charge(ch));
+  } else if (auto* adj = dynamic_cast<P::AdjustmentDeclContext*>(ctx)) {
+    ast::Adjustment a;
+    a.kind_name = named(adj->kind, adj->kind->getText());
+    if (adj->label) a.label = named(adj->label, unquote(adj->label->getText()));
+    a.amount = signed_number(adj->amount).value_or(Decimal());
+    a.percent = adj->amount->PERCENT() != nullptr;
+    a.amount_range = range_of(adj->amount);
+    for (auto* charge_name : adj->charges) a.charges.push_back(named(charge_name, unquote(charge_name->getText())));
+    a.included = adj->INCLUDED() != nullptr;
+    a.range = range_of(adj);
+    scheme.adjustments.push_back(std::move(a));
   }
 }
 

@@ -37,6 +37,22 @@ const std::vector<std::string> kRoundingModes = {"half_up", "half_even", "half_d
                                                  "down",    "ceiling",   "floor"};
 const std::vector<std::string> kRoundingStages = {"line", "invoice"};
 const std::vector<std::string> kFunctions = {"ceil", "floor", "round", "min", "max"};
+}  // namespace
+
+const std::vector<std::string>& adjustment_words() {
+  static const std::vector<std::string> words = {"minimum", "cap", "discount", "tax"};
+  return words;
+}
+
+namespace {
+
+std::optional<ast::AdjustmentKind> parse_adjustment(std::string_view name) {
+  if (name == "minimum") return ast::AdjustmentKind::minimum;
+  if (name == "cap") return ast::AdjustmentKind::cap;
+  if (name == "discount") return ast::AdjustmentKind::discount;
+  if (name == "tax") return ast::AdjustmentKind::tax;
+  return std::nullopt;
+}
 
 std::optional<ColumnType> parse_column_type(std::string_view name) {
   if (name == "id") return ColumnType::id;
@@ -72,6 +88,7 @@ class Checker {
     meters();
     allowances();
     charges();
+    adjustments();
     unused_meters();
     return diagnostics_.error_count() == errors_before;
   }
@@ -574,6 +591,64 @@ class Checker {
         error(charge.plugin_kind.range,
               fmt::format("tier kind `{}` needs the parameter `{}`", kind->name, name),
               fmt::format("add `with {} = ...` after the meters", name));
+  }
+
+  void adjustments() {
+    std::vector<std::string> charge_names;
+    for (const auto& charge : scheme_.charges) charge_names.push_back(charge.name);
+    const ast::Adjustment* overall_minimum = nullptr;
+    const ast::Adjustment* overall_cap = nullptr;
+    for (auto& adjustment : scheme_.adjustments) {
+      const auto kind = parse_adjustment(adjustment.kind_name.text);
+      if (!kind) {
+        error(adjustment.kind_name.range,
+              fmt::format("`{}` does not start a declaration", adjustment.kind_name.text),
+              suggestion_hint(adjustment.kind_name.text, adjustment_words(), "adjustments"));
+        continue;
+      }
+      adjustment.kind = *kind;
+      const std::string& word = adjustment.kind_name.text;
+      const bool money = *kind == ast::AdjustmentKind::minimum || *kind == ast::AdjustmentKind::cap;
+      if (money && adjustment.percent)
+        error(adjustment.amount_range, fmt::format("a {} is an amount of money, not a percentage", word),
+              fmt::format("for example `{} 1_000.00`", word));
+      if (*kind == ast::AdjustmentKind::tax && !adjustment.percent)
+        error(adjustment.amount_range, "a tax is a percentage of what it applies to",
+              "for example `tax \"VAT\" 19%`");
+      if (!money && !adjustment.label)
+        error(adjustment.kind_name.range, fmt::format("a {} needs a name for its invoice line", word),
+              fmt::format("for example `{} \"{}\" {}`", word, word == "tax" ? "VAT" : "Launch offer",
+                          word == "tax" ? "19%" : "10%"));
+      if (adjustment.included && *kind != ast::AdjustmentKind::tax)
+        error(adjustment.range, "only a tax can be `included` in the prices",
+              "`included` marks a tax the prices already contain: `tax \"VAT\" 19% included`");
+      if (adjustment.amount.sign() <= 0)
+        error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
+      else if (*kind == ast::AdjustmentKind::discount && adjustment.percent &&
+               adjustment.amount > Decimal::from_int(1))
+        error(adjustment.amount_range, "a discount cannot take more than 100%");
+      std::set<std::uint32_t> targets;
+      for (const auto& target : adjustment.charges) {
+        const auto found = std::find(charge_names.begin(), charge_names.end(), target.text);
+        if (found == charge_names.end()) {
+          error(target.range, fmt::format("no charge is named \"{}\"", target.text),
+                suggestion_hint(target.text, charge_names, "charges"));
+          continue;
+        }
+        const auto index = static_cast<std::uint32_t>(found - charge_names.begin());
+        if (!targets.insert(index).second)
+          error(target.range, fmt::format("charge \"{}\" is named twice", target.text));
+        adjustment.charge_indexes.push_back(index);
+      }
+      if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::minimum) overall_minimum = &adjustment;
+      if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::cap) overall_cap = &adjustment;
+    }
+    if (overall_minimum && overall_cap && !overall_minimum->percent && !overall_cap->percent &&
+        overall_cap->amount < overall_minimum->amount)
+      error(overall_cap->amount_range,
+            fmt::format("the cap {} is below the minimum commitment {}", overall_cap->amount,
+                        overall_minimum->amount),
+            "an invoice cannot be both at least the minimum and at most the cap");
   }
 
   void unused_meters() {

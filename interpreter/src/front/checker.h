@@ -30,6 +30,9 @@ bool check(ast::Scheme& scheme, Diagnostics& diagnostics,
 enum class Aggregate : std::uint8_t { sum, count, max, min, distinct, latest, average, weighted_sum };
 std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept;
 
+// The words that start an adjustment: `minimum`, `cap`, `discount`, `tax`.
+const std::vector<std::string>& adjustment_words();
+
 // "UTC" or a fixed offset "+08:00" in seconds east of UTC.
 std::optional<std::int32_t> parse_zone_offset(std::string_view zone) noexcept;
 

@@ -7,12 +7,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "TariffLexer.h"
 #include "TariffParser.h"
 #include "antlr4-runtime.h"
 #include "front/ast_builder.h"
+#include "front/checker.h"
 #include "support/suggest.h"
 #include "support/utf8.h"
 
@@ -85,13 +87,29 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line,
                    size_t column, const std::string& /*antlr_message*/,
                    std::exception_ptr /*e*/) override {
-    ++errors_;
     Diagnostic d;
     d.file = file_;
     d.range.begin = {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column + 1)};
     d.range.end = d.range.begin;
     if (offending) d.range = range_of(offending);
-    describe(recognizer, offending, d);
+    // Once a line has had an error, a name later on it that the recovery
+    // takes for the start of a declaration is debris of that error; so is
+    // anything after such a name on the line.
+    const std::uint32_t at_line = d.range.begin.line;
+    if (at_line == quiet_line_) return;
+    if (auto* word = unknown_declaration_word(recognizer)) {
+      const auto word_line = static_cast<std::uint32_t>(word->getLine());
+      if (word_line == last_error_line_ || word_line == quiet_line_) {
+        quiet_line_ = word_line;
+        return;
+      }
+      quiet_line_ = static_cast<std::uint32_t>(word->getLine());
+      describe_declaration_word(recognizer, word, d);
+    } else {
+      describe(recognizer, offending, d);
+    }
+    last_error_line_ = d.range.begin.line;
+    ++errors_;
     diagnostics_.items.push_back(std::move(d));
     if (errors_ >= max_errors_) {
       cancelled_.reason = Cancelled::too_many_errors;
@@ -100,6 +118,36 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
   }
 
  private:
+  // A line that starts with a name parses as an adjustment (`tax "VAT"
+  // 19%`); when that name is no adjustment word, the error is the name —
+  // most often a misspelled keyword (`chrage "Voice" = ...`).
+  static antlr4::Token* unknown_declaration_word(antlr4::Recognizer* recognizer) {
+    auto* parser = dynamic_cast<TariffParser*>(recognizer);
+    if (!parser) return nullptr;
+    for (antlr4::RuleContext* ctx = parser->getContext(); ctx; ctx = dynamic_cast<antlr4::RuleContext*>(ctx->parent)) {
+      auto* adjustment = dynamic_cast<TariffParser::AdjustmentDeclContext*>(ctx);
+      if (!adjustment) continue;
+      if (!adjustment->kind) return nullptr;
+      const auto& words = adjustment_words();
+      if (std::find(words.begin(), words.end(), adjustment->kind->getText()) != words.end()) return nullptr;
+      return adjustment->kind;
+    }
+    return nullptr;
+  }
+
+  static void describe_declaration_word(antlr4::Recognizer* recognizer, antlr4::Token* word, Diagnostic& d) {
+    auto* parser = static_cast<TariffParser*>(recognizer);
+    const auto& atn = parser->getATN();
+    std::vector<std::string> starts = adjustment_words();
+    for (auto type : atn.nextTokens(atn.ruleToStartState[TariffParser::RuleDeclaration]).toList()) {
+      const std::string described = describe_token_type(type, parser->getVocabulary());
+      if (described.front() == '`') starts.push_back(described.substr(1, described.size() - 2));
+    }
+    d.range = range_of(word);
+    d.message = fmt::format("unexpected {} here", describe_offending(word, parser->getVocabulary()));
+    if (auto keyword = closest_name(word->getText(), starts)) d.hint = fmt::format("did you mean `{}`?", *keyword);
+  }
+
   void describe(antlr4::Recognizer* recognizer, antlr4::Token* offending, Diagnostic& d) {
     const auto& vocabulary = recognizer->getVocabulary();
     if (offending && offending->getType() == TariffLexer::ERROR_CHAR) {
@@ -164,6 +212,8 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
   std::size_t max_errors_;
   Cancelled& cancelled_;
   std::size_t errors_ = 0;
+  std::uint32_t last_error_line_ = 0;
+  std::uint32_t quiet_line_ = 0;
 };
 
 // Stops the parse before the runtime's recursion can exhaust the stack.

@@ -1,6 +1,6 @@
-// CSV output: the invoice with one row per invoice line (for spreadsheets
-// and billing databases; totals are left to the reader's SUM), and the
-// rejects file.
+// CSV output: the invoice with one row per invoice line and per adjustment
+// (for spreadsheets and billing databases; an account's total is the SUM
+// of its amounts except rows of kind `tax included`), and the rejects file.
 #include <fmt/format.h>
 
 #include "support/csv_quote.h"
@@ -10,11 +10,17 @@ namespace tariff {
 
 
 std::string format_csv(const Invoice& invoice) {
-  std::string out = "account,charge,quantity,exact_amount,amount,currency\n";
-  for (const AccountInvoice& account : invoice.accounts)
+  std::string out = "account,charge,quantity,exact_amount,amount,currency,kind\n";
+  for (const AccountInvoice& account : invoice.accounts) {
     for (const InvoiceLine& line : account.lines)
-      out += fmt::format("{},{},{},{},{},{}\n", csv_quote(account.account), csv_quote(line.charge),
+      out += fmt::format("{},{},{},{},{},{},charge\n", csv_quote(account.account), csv_quote(line.charge),
                          line.quantity, line.exact_amount.normalized(), line.amount, invoice.currency);
+    // An adjustment's quantity is the base it was computed on.
+    for (const Adjustment& adjustment : account.adjustments)
+      out += fmt::format("{},{},{},{},{},{},{}{}\n", csv_quote(account.account), csv_quote(adjustment.name),
+                         adjustment.base, adjustment.amount.normalized(), adjustment.amount, invoice.currency,
+                         adjustment.kind, adjustment.included ? " included" : "");
+  }
   return out;
 }
 

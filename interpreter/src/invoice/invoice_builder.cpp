@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "invoice/adjustments.h"
+
 namespace tariff {
 
 InvoiceBuilder::InvoiceBuilder(const Program& program) : program_(program) {
@@ -23,7 +25,7 @@ void InvoiceBuilder::set_period(std::string start, std::string end) {
   invoice_.period_end = std::move(end);
 }
 
-Expected<std::monostate, std::string> InvoiceBuilder::add_account(
+Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
     const std::string& account, const std::vector<EmittedLine>& lines) {
   const int digits = program_.minor_digits;
   const bool per_line = program_.rounding_stage == RoundingStage::line;
@@ -43,7 +45,8 @@ Expected<std::monostate, std::string> InvoiceBuilder::add_account(
     if (per_line) {
       auto rounded = emitted.amount.rescale(digits, program_.rounding);
       if (!rounded)
-        return unexpected(fmt::format("rounding charge \"{}\": {}", charge.name, describe(rounded.error())));
+        return unexpected(AccountError{{}, fmt::format("rounding charge \"{}\": {}", charge.name,
+                                                       describe(rounded.error()))});
       line.amount = *rounded;
       if (line.amount != line.exact_amount)
         line.explain.push_back(fmt::format("rounded {} to {} decimal places: {}",
@@ -54,17 +57,32 @@ Expected<std::monostate, std::string> InvoiceBuilder::add_account(
     auto exact_sum = add(exact_total, line.exact_amount);
     auto rounded_sum = add(rounded_total, line.amount);
     if (!exact_sum || !rounded_sum)
-      return unexpected(fmt::format("the total overflows at charge \"{}\"", charge.name));
+      return unexpected(AccountError{{}, fmt::format("the total overflows at charge \"{}\"", charge.name)});
     exact_total = *exact_sum;
     rounded_total = *rounded_sum;
+    charges_.push_back(emitted.charge);
     out.lines.push_back(std::move(line));
+  }
+  auto adjustments = apply_adjustments(program_, charges_, out.lines);
+  charges_.clear();
+  if (!adjustments) return unexpected(AccountError{adjustments.error().at, adjustments.error().message});
+  out.adjustments = std::move(*adjustments);
+  for (const Adjustment& adjustment : out.adjustments) {
+    if (adjustment.included) continue;
+    auto exact_sum = add(exact_total, adjustment.amount);
+    auto rounded_sum = add(rounded_total, adjustment.amount);
+    if (!exact_sum || !rounded_sum)
+      return unexpected(AccountError{{}, fmt::format("the total overflows at {} \"{}\"", adjustment.kind,
+                                                     adjustment.name)});
+    exact_total = *exact_sum;
+    rounded_total = *rounded_sum;
   }
   auto total = per_line ? rounded_total.rescale(digits, program_.rounding)
                         : exact_total.rescale(digits, program_.rounding);
-  if (!total) return unexpected(fmt::format("the account total: {}", describe(total.error())));
+  if (!total) return unexpected(AccountError{{}, fmt::format("the account total: {}", describe(total.error()))});
   out.total = *total;
   auto invoice_total = add(invoice_.total, out.total);
-  if (!invoice_total) return unexpected(std::string("the invoice total overflows"));
+  if (!invoice_total) return unexpected(AccountError{{}, "the invoice total overflows"});
   invoice_.total = *invoice_total;
   invoice_.accounts.push_back(std::move(out));
   return std::monostate{};

@@ -11,18 +11,26 @@
 
 namespace tariff {
 
+// Why an account could not be invoiced; `at` is set when a declaration of
+// the scheme is to blame.
+struct AccountError {
+  SourceLocation at;
+  std::string message;
+};
+
 class InvoiceBuilder {
  public:
   explicit InvoiceBuilder(const Program& program);
   void set_period(std::string start, std::string end);
   // Accounts must be added in the order they appear on the invoice.
-  Expected<std::monostate, std::string> add_account(const std::string& account,
+  Expected<std::monostate, AccountError> add_account(const std::string& account,
                                                     const std::vector<EmittedLine>& lines);
   Expected<Invoice, RunError> finish(const ReadCounts& counts);
 
  private:
   const Program& program_;
   Invoice invoice_;
+  std::vector<std::uint32_t> charges_;  // of the account's lines, reused
 };
 
 }  // namespace tariff

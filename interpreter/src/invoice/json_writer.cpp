@@ -34,6 +34,15 @@ namespace {
 
 void append_decimal(std::string& out, const Decimal& value) { out += json_quote(value.to_string()); }
 
+void append_explain(std::string& out, const std::vector<std::string>& explain) {
+  out += "\"explain\":[";
+  for (std::size_t e = 0; e < explain.size(); ++e) {
+    if (e > 0) out += ',';
+    out += json_quote(explain[e]);
+  }
+  out += ']';
+}
+
 }  // namespace
 
 std::string format_json(const Invoice& invoice) {
@@ -72,14 +81,27 @@ std::string format_json(const Invoice& invoice) {
       append_decimal(out, line.exact_amount.normalized());
       out += ",\"amount\":";
       append_decimal(out, line.amount);
-      out += ",\"explain\":[";
-      for (std::size_t e = 0; e < line.explain.size(); ++e) {
-        if (e > 0) out += ',';
-        out += json_quote(line.explain[e]);
-      }
-      out += "]}";
+      out += ',';
+      append_explain(out, line.explain);
+      out += '}';
     }
-    out += "],\"adjustments\":[],\"total\":";
+    out += "],\"adjustments\":[";
+    for (std::size_t j = 0; j < account.adjustments.size(); ++j) {
+      const Adjustment& adjustment = account.adjustments[j];
+      if (j > 0) out += ',';
+      out += "{\"kind\":";
+      out += json_quote(adjustment.kind);
+      out += ",\"name\":";
+      out += json_quote(adjustment.name);
+      out += ",\"base\":";
+      append_decimal(out, adjustment.base);
+      out += ",\"amount\":";
+      append_decimal(out, adjustment.amount);
+      out += adjustment.included ? ",\"included\":true," : ",\"included\":false,";
+      append_explain(out, adjustment.explain);
+      out += '}';
+    }
+    out += "],\"total\":";
     append_decimal(out, account.total);
     out += '}';
   }

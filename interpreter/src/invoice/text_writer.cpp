@@ -1,5 +1,5 @@
-// The invoice for people: per account an aligned table of lines, each
-// followed by its explanation, the account total, then the invoice total
+// The invoice for people: per account an aligned table of lines and then
+// adjustments, each followed by its explanation, the account total, then the invoice total
 // and the record summary.
 #include <fmt/format.h>
 
@@ -18,6 +18,11 @@ std::string pad_right(const std::string& text, std::size_t width) {
   return length >= width ? text : text + std::string(width - length, ' ');
 }
 
+// "VAT (included)": an included tax is shown but not added.
+std::string adjustment_label(const Adjustment& adjustment) {
+  return adjustment.included ? adjustment.name + " (included)" : adjustment.name;
+}
+
 }  // namespace
 
 std::string format_text(const Invoice& invoice) {
@@ -34,6 +39,10 @@ std::string format_text(const Invoice& invoice) {
       quantity_width = std::max(quantity_width, line.quantity.to_string().size());
       amount_width = std::max(amount_width, line.amount.to_string().size());
     }
+    for (const auto& adjustment : account.adjustments) {
+      name_width = std::max(name_width, code_point_count(adjustment_label(adjustment)));
+      amount_width = std::max(amount_width, adjustment.amount.to_string().size());
+    }
     amount_width = std::max(amount_width, account.total.to_string().size());
   }
   for (const auto& account : invoice.accounts) {
@@ -45,6 +54,11 @@ std::string format_text(const Invoice& invoice) {
                          line.quantity.to_string(), quantity_width, line.amount.to_string(),
                          amount_width);
       for (const auto& why : line.explain) out += fmt::format("      {}\n", why);
+    }
+    for (const auto& adjustment : account.adjustments) {
+      out += fmt::format("  {}  {:>{}}  {:>{}}\n", pad_right(adjustment_label(adjustment), name_width), "",
+                         quantity_width, adjustment.amount.to_string(), amount_width);
+      for (const auto& why : adjustment.explain) out += fmt::format("      {}\n", why);
     }
     out += fmt::format("  {}  {:>{}}  {:>{}}\n", pad_right("Total", name_width), "", quantity_width,
                        account.total.to_string(), amount_width);

@@ -233,9 +233,12 @@ Expected<Invoice, RunError> Rater::finish() {
     if (auto ran = run_period(program, values, s.frame, lines, &s.pricer); !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), *id)});
-    if (auto added = builder.add_account(*id, lines); !added)
-      return unexpected(RunError{fmt::format("{}: error: account {}: {}", program.source_name, *id,
-                                             added.error())});
+    if (auto added = builder.add_account(*id, lines); !added) {
+      const SourceLocation at = added.error().at;
+      const std::string where = at.line == 0 ? program.source_name
+                                             : fmt::format("{}:{}:{}", program.source_name, at.line, at.column);
+      return unexpected(RunError{fmt::format("{}: error: account {}: {}", where, *id, added.error().message)});
+    }
   }
   return builder.finish(s.counts);
 }

@@ -1,0 +1,27 @@
+// What an account's invoice does after its charge lines: minimum
+// commitments and caps, then discounts, then taxes (docs/pricing-semantics.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bytecode/program.h"
+#include "tariff/expected.h"
+#include "tariff/tariff.h"
+
+namespace tariff {
+
+struct AdjustmentError {
+  SourceLocation at;  // the adjustment's declaration
+  std::string message;
+};
+
+// `lines[i]` is the invoice line of charge `charges[i]`, its amount as the
+// rounding stage leaves it. Returns the adjustments that change something,
+// in the order they were applied.
+Expected<std::vector<Adjustment>, AdjustmentError> apply_adjustments(
+    const Program& program, const std::vector<std::uint32_t>& charges,
+    const std::vector<InvoiceLine>& lines);
+
+}  // namespace tariff
