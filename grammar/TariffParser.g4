@@ -25,8 +25,8 @@ declaration
   | ALLOWANCE name=IDENT ASSIGN amount=NUMBER PER renewal=(IDENT | PERIOD)
       DRAWS draw (COMMA draw)*                            # allowanceDecl
   | CHARGE name=STRING ASSIGN chargeBody                  # chargeDecl
-  | kind=IDENT label=STRING? amount=signedNumber
-      (ON charges+=STRING (COMMA charges+=STRING)*)? INCLUDED?  # adjustmentDecl
+  | kind=IDENT label=STRING? amount=signedNumber INCLUDED?
+      (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
   ;
 
 column
