@@ -27,6 +27,20 @@ declaration
   | CHARGE name=STRING ASSIGN chargeBody                  # chargeDecl
   | kind=IDENT label=STRING? amount=signedNumber INCLUDED?
       (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
+  | TEST name=STRING LBRACE testItem* RBRACE              # testDecl
+  ;
+
+// A worked example that `tariff test` checks: usage records or meter
+// values in, expected invoice lines and total out.
+testItem
+  : RECORD testField (COMMA testField)*                   # testRecord
+  | METER meterRef ASSIGN value=signedNumber              # testMeter
+  | EXPECT (line=STRING | total=IDENT) ASSIGN value=signedNumber  # testExpect
+  ;
+
+// `quantity = 60`, `event = "audio"`
+testField
+  : name=IDENT ASSIGN (text=STRING | number=signedNumber)
   ;
 
 column

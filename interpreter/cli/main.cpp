@@ -104,6 +104,39 @@ int run_check(const std::vector<std::string>& schemes) {
   return status;
 }
 
+// Runs the worked examples of each scheme. Ends with `N passed, M failed`;
+// exit 1 when a test fails or a scheme does not compile (3 for a refused
+// .tfc), 0 otherwise.
+int run_test(const std::vector<std::string>& schemes) {
+  int status = kOk;
+  std::size_t passed = 0, failed = 0;
+  for (const auto& path : schemes) {
+    auto result = load_path(path);
+    std::cerr << result.diagnostics.render_all();
+    if (!result.program) {
+      status = std::max(status, result.refused ? kRefused : kDataError);
+      continue;
+    }
+    if (result.tests.empty()) {
+      std::cout << fmt::format("{}: no tests\n", path);
+      continue;
+    }
+    for (const auto& outcome : tariff::run_tests(result, loaded_plugins())) {
+      if (outcome.passed()) {
+        ++passed;
+        std::cout << fmt::format("PASS {}:{}: {}\n", path, outcome.source_line, outcome.name);
+        continue;
+      }
+      ++failed;
+      status = std::max(status, kDataError);
+      std::cout << fmt::format("FAIL {}:{}: {}\n", path, outcome.source_line, outcome.name);
+      for (const auto& failure : outcome.failures) std::cout << fmt::format("  {}\n", failure);
+    }
+  }
+  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  return status;
+}
+
 int run_compile(const std::string& scheme, const std::string& out_path) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
@@ -286,6 +319,11 @@ int main(int argc, char** argv) {
                     "Scheme or bytecode (.tfc) files (- reads a scheme from standard input)")
       ->required();
 
+  std::vector<std::string> test_schemes;
+  auto* test = app.add_subcommand("test", "Run the worked examples (`test` blocks) of schemes.\n"
+                                          "  example: tariff test pricing.tariff");
+  test->add_option("scheme", test_schemes, "Scheme files (- reads a scheme from standard input)")->required();
+
   std::string compile_scheme;
   std::string compile_out;
   auto* compile = app.add_subcommand("compile", "Compile a scheme into a bytecode file.\n"
@@ -353,6 +391,7 @@ int main(int argc, char** argv) {
   if (int status = load_plugins(plugin_paths); status != kOk) return status;
   compare_options.plugins = plot_options.plugins = loaded_plugins();
   if (*check) return run_check(check_schemes);
+  if (*test) return run_test(test_schemes);
   if (*compile) return run_compile(compile_scheme, compile_out);
   if (*disasm) return run_disasm(disasm_scheme);
   if (*fmt_cmd) return run_fmt(fmt_schemes, fmt_write, fmt_check);

@@ -49,9 +49,29 @@ class Plugins {
   std::unique_ptr<PluginRegistry> registry_;
 };
 
+// A worked example written in a scheme (`test "name" { ... }`;
+// docs/language.md, "Tests"): records or meter values in, expected
+// invoice lines and total out. Tests stay with the source: a .tfc file
+// has none.
+struct SchemeTest {
+  struct Expectation {
+    std::string line;  // a charge or adjustment name; empty: the total
+    Decimal amount;
+    std::uint32_t source_line = 0;
+  };
+  std::string name;
+  std::uint32_t source_line = 0;
+  // The records as CSV with the usage block's columns as header; empty
+  // when the test gives meter values instead.
+  std::string records_csv;
+  std::vector<std::pair<std::string, Decimal>> meters;  // name -> value; others 0
+  std::vector<Expectation> expectations;
+};
+
 struct CompileResult {
   std::shared_ptr<const Program> program;  // null when there are errors
   Diagnostics diagnostics;                 // errors and warnings
+  std::vector<SchemeTest> tests;           // from the source; none from a .tfc
   // A bytecode file was refused (corrupt, another format version, failed
   // verification): the CLI's exit code 3 rather than 1.
   bool refused = false;
@@ -78,6 +98,18 @@ CompileResult load_program_file(const std::string& path, const Plugins* plugins 
 // loaded as bytecode, as is any file named *.tfc (so one without the magic
 // is refused); anything else is compiled as a scheme.
 CompileResult load_scheme_or_program(const std::string& path, const Plugins* plugins = nullptr);
+
+// What running one SchemeTest found: nothing when it passed, otherwise
+// one entry per failed expectation (expected vs actual, the line's
+// explanation indented below) or per rejected record.
+struct TestOutcome {
+  std::string name;
+  std::uint32_t source_line = 0;
+  std::vector<std::string> failures;
+  bool passed() const noexcept { return failures.empty(); }
+};
+std::vector<TestOutcome> run_tests(const CompileResult& compiled,
+                                   std::shared_ptr<const Plugins> plugins = nullptr);
 
 // The program listing: pc, opcode, operands, semantics, source line.
 std::string disassembly(const Program& program);

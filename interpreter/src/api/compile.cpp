@@ -12,6 +12,7 @@
 #include "bytecode/disassembler.h"
 #include "bytecode/verifier.h"
 #include "compiler/compiler.h"
+#include "compiler/scheme_tests.h"
 #include "front/checker.h"
 #include "front/parser.h"
 #include "plugins/plugin_registry.h"
@@ -52,6 +53,7 @@ CompileResult compile_source(std::string name, std::string text, const Plugins* 
         "please report this scheme as a bug", file});
     return result;
   }
+  result.tests = compile_tests(*scheme, program->usage);
   result.program = std::move(program);
   return result;
 }

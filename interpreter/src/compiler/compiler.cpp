@@ -542,10 +542,7 @@ class Compiler {
         case ast::AdjustmentKind::discount: info.kind = AdjustmentKind::discount; break;
         case ast::AdjustmentKind::tax: info.kind = AdjustmentKind::tax; break;
       }
-      if (adjustment.label)
-        info.name = adjustment.label->text;
-      else
-        info.name = adjustment.kind == ast::AdjustmentKind::minimum ? "Minimum commitment" : "Spend cap";
+      info.name = adjustment.label->text;  // the checker names unnamed ones
       info.amount = adjustment.amount;
       info.percent = adjustment.percent;
       info.included = adjustment.included;

@@ -169,7 +169,7 @@ enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax };
 // `tax "VAT" 19% included`.
 struct Adjustment {
   Named kind_name;
-  std::optional<Named> label;
+  std::optional<Named> label;  // the checker names an unnamed minimum or cap
   Decimal amount;  // a percentage is stored as its fraction (19% -> 0.19)
   bool percent = false;
   SourceRange amount_range;
@@ -180,6 +180,35 @@ struct Adjustment {
   // Filled by the checker.
   AdjustmentKind kind = AdjustmentKind::minimum;
   std::vector<std::uint32_t> charge_indexes;
+};
+
+// `record account = "acme", quantity = 60`: a usage record of a test.
+struct TestField {
+  Named column;
+  std::string text;               // a string's content, or the number in plain digits
+  std::optional<Decimal> number;  // when written as a number
+  SourceRange value_range;
+};
+
+struct TestRecord {
+  std::vector<TestField> fields;
+  SourceRange range;
+};
+
+// `expect "Voice" = 12.77` or `expect total = 30.00`
+struct TestExpectation {
+  std::optional<Named> line;  // none: the total
+  Named total_word;           // `total` when `line` is none
+  Decimal amount;
+  SourceRange range;
+};
+
+struct TestCase {
+  Named name;
+  std::vector<TestRecord> records;
+  std::vector<std::pair<Named, Decimal>> meters;  // `meter mau = 13_250`
+  std::vector<TestExpectation> expectations;
+  SourceRange range;
 };
 
 struct Scheme {
@@ -201,6 +230,7 @@ struct Scheme {
   std::vector<Allowance> allowances;
   std::vector<Charge> charges;
   std::vector<Adjustment> adjustments;
+  std::vector<TestCase> tests;
 };
 
 }  // namespace tariff::ast

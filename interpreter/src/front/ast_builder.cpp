@@ -138,7 +138,45 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     a.included = adj->INCLUDED() != nullptr;
     a.range = range_of(adj);
     scheme.adjustments.push_back(std::move(a));
+  } else if (auto* test = dynamic_cast<P::TestDeclContext*>(ctx)) {
+    scheme.tests.push_back(test_case(test));
   }
+}
+
+ast::TestCase AstBuilder::test_case(P::TestDeclContext* ctx) {
+  ast::TestCase t;
+  t.name = named(ctx->name, unquote(ctx->name->getText()));
+  t.range = range_of(ctx);
+  for (auto* item : ctx->testItem()) {
+    if (auto* record = dynamic_cast<P::TestRecordContext*>(item)) {
+      ast::TestRecord r;
+      r.range = range_of(record);
+      for (auto* field : record->testField()) {
+        ast::TestField f;
+        f.column = named(field->name, field->name->getText());
+        if (field->text) {
+          f.text = unquote(field->text->getText());
+          f.value_range = range_of(field->text);
+        } else {
+          f.number = signed_number(field->number);
+          f.text = f.number ? f.number->to_string() : field->number->getText();
+          f.value_range = range_of(field->number);
+        }
+        r.fields.push_back(std::move(f));
+      }
+      t.records.push_back(std::move(r));
+    } else if (auto* meter = dynamic_cast<P::TestMeterContext*>(item)) {
+      t.meters.emplace_back(meter_ref(meter->meterRef()), signed_number(meter->value).value_or(Decimal()));
+    } else if (auto* expect = dynamic_cast<P::TestExpectContext*>(item)) {
+      ast::TestExpectation e;
+      if (expect->line) e.line = named(expect->line, unquote(expect->line->getText()));
+      if (expect->total) e.total_word = named(expect->total, expect->total->getText());
+      e.amount = signed_number(expect->value).value_or(Decimal());
+      e.range = range_of(expect);
+      t.expectations.push_back(std::move(e));
+    }
+  }
+  return t;
 }
 
 ast::Column AstBuilder::column(P::ColumnContext* ctx) {

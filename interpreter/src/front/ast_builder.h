@@ -19,6 +19,7 @@ class AstBuilder {
 
  private:
   void declaration(grammar::TariffParser::DeclarationContext* ctx, ast::Scheme& scheme);
+  ast::TestCase test_case(grammar::TariffParser::TestDeclContext* ctx);
   ast::Column column(grammar::TariffParser::ColumnContext* ctx);
   ast::Meter meter(grammar::TariffParser::MeterDeclContext* ctx);
   ast::MeterBody meter_body(grammar::TariffParser::MeterBodyContext* ctx);

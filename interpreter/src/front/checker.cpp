@@ -89,6 +89,7 @@ class Checker {
     allowances();
     charges();
     adjustments();
+    tests();
     unused_meters();
     return diagnostics_.error_count() == errors_before;
   }
@@ -640,6 +641,10 @@ class Checker {
           error(target.range, fmt::format("charge \"{}\" is named twice", target.text));
         adjustment.charge_indexes.push_back(index);
       }
+      // Minimums and caps may go unnamed; their invoice lines still need one.
+      if (money && !adjustment.label)
+        adjustment.label = ast::Named{*kind == ast::AdjustmentKind::minimum ? "Minimum commitment" : "Spend cap",
+                                      adjustment.kind_name.range};
       if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::minimum) overall_minimum = &adjustment;
       if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::cap) overall_cap = &adjustment;
     }
@@ -649,6 +654,67 @@ class Checker {
             fmt::format("the cap {} is below the minimum commitment {}", overall_cap->amount,
                         overall_minimum->amount),
             "an invoice cannot be both at least the minimum and at most the cap");
+  }
+
+  void tests() {
+    std::vector<std::string> line_names;
+    for (const auto& charge : scheme_.charges) line_names.push_back(charge.name);
+    for (const auto& adjustment : scheme_.adjustments)
+      if (adjustment.label) line_names.push_back(adjustment.label->text);
+    std::set<std::string> names;
+    for (auto& test : scheme_.tests) {
+      if (!names.insert(test.name.text).second)
+        error(test.name.range, fmt::format("test \"{}\" is declared twice", test.name.text),
+              "`tariff test` reports tests by name; give each a distinct one");
+      if (!test.records.empty() && !test.meters.empty())
+        error(test.meters.front().first.range, "a test gives either records or meter values, not both",
+              "records are rated by the usage block and meters; meter values skip them");
+      for (auto& record : test.records) test_record(record);
+      std::set<std::string> meters;
+      for (const auto& [meter, value] : test.meters) {
+        if (!meters.insert(meter.text).second)
+          error(meter.range, fmt::format("meter `{}` is given twice", meter.text));
+        else
+          resolve_meter(meter);
+      }
+      if (test.expectations.empty())
+        error(test.name.range, "this test expects nothing",
+              "add `expect \"Charge\" = 12.34` or `expect total = 12.34`");
+      for (const auto& expectation : test.expectations) {
+        if (!expectation.line) {
+          if (expectation.total_word.text != "total")
+            error(expectation.total_word.range,
+                  fmt::format("expected a line name in quotes or `total`, not `{}`", expectation.total_word.text),
+                  suggestion_hint(expectation.total_word.text, {"total"}, "words"));
+          continue;
+        }
+        if (std::find(line_names.begin(), line_names.end(), expectation.line->text) == line_names.end())
+          error(expectation.line->range, fmt::format("no charge or adjustment is named \"{}\"", expectation.line->text),
+                suggestion_hint(expectation.line->text, line_names, "lines"));
+      }
+    }
+  }
+
+  void test_record(const ast::TestRecord& record) {
+    std::set<std::string> seen;
+    for (const auto& field : record.fields) {
+      auto type = column_types_.find(field.column.text);
+      if (type == column_types_.end()) {
+        error(field.column.range, fmt::format("unknown column `{}`", field.column.text),
+              suggestion_hint(field.column.text, column_names_, "columns"));
+        continue;
+      }
+      if (!seen.insert(field.column.text).second)
+        error(field.column.range, fmt::format("column `{}` is given twice in this record", field.column.text));
+      const bool numeric = type->second == ColumnType::decimal || type->second == ColumnType::integer;
+      if (numeric && !field.number)
+        error(field.value_range, fmt::format("column `{}` holds numbers; write the value without quotes",
+                                             field.column.text));
+      if (type->second == ColumnType::timestamp && field.number)
+        error(field.value_range, fmt::format("column `{}` holds timestamps; write one in quotes",
+                                             field.column.text),
+              "for example \"2026-03-01T09:00:00Z\"");
+    }
   }
 
   void unused_meters() {
