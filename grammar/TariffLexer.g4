@@ -16,6 +16,8 @@ CHARGE   : 'charge';
 FLAT     : 'flat';
 GRADUATED : 'graduated';
 VOLUME   : 'volume';
+BAND     : 'band';
+BLOCKS   : 'blocks';
 FIRST    : 'first';
 NEXT     : 'next';
 UP       : 'up';

@@ -105,8 +105,21 @@ conversion
 chargeBody
   : FLAT amount=expr                                      # flatCharge
   | meterRef allowances? AT price=expr (PER unit=expr)?  # perUnitCharge
-  | model=(GRADUATED | VOLUME) meterRef allowances? LBRACE tier* RBRACE  # tieredCharge
+  | model=(GRADUATED | VOLUME | BAND) meterRef allowances? blockRule? usedRule?
+      LBRACE tier* RBRACE                                 # tieredCharge
+  | BLOCKS OF size=NUMBER meterRef allowances? AT price=NUMBER blockRule?  # blocksCharge
   | kind=pluginName LPAREN meterRef (COMMA meterRef)* RPAREN pluginParams? LBRACE pluginRow* RBRACE  # pluginCharge
+  ;
+
+// `by started block` (a partial block counts as full) or `by whole block`
+// (a partial block is free): each row's `per N` counts whole blocks of N.
+blockRule
+  : BY which=IDENT unit=IDENT
+  ;
+
+// `if used`: nothing is charged at zero quantity, not even a flat fee.
+usedRule
+  : IF word=IDENT
   ;
 
 // One row of a tier table: where it ends, then its price.

@@ -36,7 +36,8 @@ static_assert(static_cast<int>(ColumnType::id) == 0 && static_cast<int>(ColumnTy
               static_cast<int>(ColumnType::timestamp) == 4);
 static_assert(static_cast<int>(MeterKind::sum) == 0 && static_cast<int>(MeterKind::count) == 1 &&
               static_cast<int>(MeterKind::max) == 2 && static_cast<int>(MeterKind::min) == 3);
-static_assert(static_cast<int>(TierModel::graduated) == 0 && static_cast<int>(TierModel::volume) == 1);
+static_assert(static_cast<int>(TierModel::graduated) == 0 && static_cast<int>(TierModel::volume) == 1 &&
+              static_cast<int>(TierModel::band) == 2);
 static_assert(static_cast<int>(AdjustmentKind::minimum) == 0 && static_cast<int>(AdjustmentKind::cap) == 1 &&
               static_cast<int>(AdjustmentKind::discount) == 2 && static_cast<int>(AdjustmentKind::tax) == 3);
 
@@ -243,6 +244,9 @@ void write_tiers(Writer& out, const Program& p) {
   out.size(p.tier_tables.size());
   for (const TierTable& table : p.tier_tables) {
     out.uint(static_cast<std::uint8_t>(table.model));
+    out.uint(static_cast<std::uint8_t>(table.blocks.has_value()));
+    out.uint(static_cast<std::uint8_t>(table.blocks.value_or(RoundingMode::half_up)));
+    out.uint(static_cast<std::uint8_t>(table.free_when_unused));
     out.size(table.rows.size());
     for (const TierRow& row : table.rows) {
       out.uint(static_cast<std::uint8_t>(row.upper.has_value()));
@@ -580,16 +584,24 @@ bool read_adjustments(Reader& in, Program& p) {
 
 bool read_tiers(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 1 + 4)) return false;  // model and row count
+  if (!in.count(n, 4 + 4)) return false;  // model, blocks, rounding, free flag and row count
   p.tier_tables.resize(n);
   for (std::size_t t = 0; t < n; ++t) {
     TierTable& table = p.tier_tables[t];
     std::uint8_t model = 0;
     std::uint32_t rows = 0;
     if (!in.uint(model)) return false;
-    if (model > static_cast<std::uint8_t>(TierModel::volume))
+    if (model > static_cast<std::uint8_t>(TierModel::band))
       return in.fail(fmt::format("tier table {}: model {} out of range", t, unsigned{model}));
     table.model = static_cast<TierModel>(model);
+    bool has_blocks = false;
+    std::uint8_t blocks = 0;
+    if (!read_flag(in, has_blocks, "blocks", t) || !in.uint(blocks) ||
+        !read_flag(in, table.free_when_unused, "free-when-unused", t))
+      return false;
+    if (blocks >= kRoundingModeCount)
+      return in.fail(fmt::format("tier table {}: block rounding {} out of range", t, unsigned{blocks}));
+    if (has_blocks) table.blocks = static_cast<RoundingMode>(blocks);
     if (!in.count(rows, 1 + 3 * kDecimalSize)) return false;  // has_upper, price, per, fee
     table.rows.resize(rows);
     for (std::size_t r = 0; r < rows; ++r) {

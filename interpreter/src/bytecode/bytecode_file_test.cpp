@@ -373,23 +373,29 @@ charge "MAU" = graduated mau {
   auto written = write_bytecode(*compiled.program);
   ASSERT_TRUE(written) << written.error();
   const std::size_t tiers = payload_offset(*written, 7);
-  // u32 table count, then table 0: u8 model, u32 rows, row 0's has_upper.
+  // u32 table count, then table 0: u8 model, u8 has blocks, u8 block
+  // rounding, u8 free when unused, u32 rows, row 0's has_upper.
   auto forged = [&](std::size_t at, char value) {
     std::string copy = *written;
     copy[at] = value;
     reseal(copy);
     return refusal(copy);
   };
-  EXPECT_EQ(forged(tiers + 4, 2), "tier table 0: model 2 out of range");
-  EXPECT_EQ(forged(tiers + 4 + 1 + 4, 3), "tier table 0, row 0: has-upper flag 3 is not 0 or 1");
-  EXPECT_EQ(forged(tiers + 4 + 1 + 4 + 1 + 16, 19), "tier table 0, row 0 upper bound: scale 19 out of range");
+  const std::size_t table = tiers + 4;
+  const std::size_t row0 = table + 4 + 4;
+  EXPECT_EQ(forged(table, 3), "tier table 0: model 3 out of range");
+  EXPECT_EQ(forged(table + 1, 2), "entry 0: blocks flag 2 is not 0 or 1");
+  EXPECT_EQ(forged(table + 2, 9), "tier table 0: block rounding 9 out of range");
+  EXPECT_EQ(forged(table + 3, 5), "entry 0: free-when-unused flag 5 is not 0 or 1");
+  EXPECT_EQ(forged(row0, 3), "tier table 0, row 0: has-upper flag 3 is not 0 or 1");
+  EXPECT_EQ(forged(row0 + 1 + 16, 19), "tier table 0, row 0 upper bound: scale 19 out of range");
   // Row 1 (no bound) divides by a `per` of 0: well-formed, so verify() refuses it.
-  const std::size_t row1 = tiers + 4 + 1 + 4 + (1 + 4 * 17);
+  const std::size_t row1 = row0 + (1 + 4 * 17);
   EXPECT_EQ(forged(row1 + 1 + 17, 0),
             "the program failed verification: tier table 0: row 2 per-unit is not positive");
   // No rows: the section's length no longer matches what it holds.
-  EXPECT_EQ(forged(tiers + 4 + 1, 0), fmt::format("section tiers is {} bytes long but its contents end after 9",
-                                                  get_u32(*written, tiers - 4)));
+  EXPECT_EQ(forged(table + 4, 0), fmt::format("section tiers is {} bytes long but its contents end after 12",
+                                              get_u32(*written, tiers - 4)));
 }
 
 TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {

@@ -21,7 +21,12 @@ std::string_view to_string(MeterKind kind) noexcept {
 }
 
 std::string_view to_string(TierModel model) noexcept {
-  return model == TierModel::graduated ? "graduated" : "volume";
+  switch (model) {
+    case TierModel::graduated: return "graduated";
+    case TierModel::volume: return "volume";
+    case TierModel::band: return "band";
+  }
+  return "?";
 }
 
 std::string_view to_string(AdjustmentKind kind) noexcept {
@@ -149,6 +154,8 @@ std::string disassemble(const Program& p) {
   for (std::size_t i = 0; i < p.tier_tables.size(); ++i) {
     const TierTable& table = p.tier_tables[i];
     out += fmt::format("  t{} = {}", i, to_string(table.model));
+    if (table.blocks) out += fmt::format(" by blocks rounded {}", to_string(*table.blocks));
+    if (table.free_when_unused) out += " if used";
     for (const TierRow& row : table.rows) {
       out += row.upper ? fmt::format(" | up to {}", *row.upper) : std::string(" | above");
       out += fmt::format(" at {}", row.price);

@@ -65,7 +65,10 @@ struct PeriodInfo {
   std::int32_t zone_offset = 0;  // seconds east of UTC
 };
 
-enum class TierModel : std::uint8_t { graduated, volume };
+// graduated: each part of the quantity at its row's price; volume: all of
+// it at the price of the row it ends in; band: the fee of the row it ends
+// in plus the row's price per started block above the row's lower bound.
+enum class TierModel : std::uint8_t { graduated, volume, band };
 
 // One row of a tier table. Bounds are cumulative totals: a row covers the
 // quantity above the previous row's bound up to and including its own.
@@ -79,6 +82,10 @@ struct TierRow {
 struct TierTable {
   TierModel model = TierModel::graduated;
   std::vector<TierRow> rows;
+  // Set: a row's units are counted in whole blocks of its `per`, rounded
+  // this way (ceiling: a started block counts; floor: only whole ones).
+  std::optional<RoundingMode> blocks;
+  bool free_when_unused = false;  // `if used`: zero quantity costs nothing
 };
 
 // Named bands over a numeric column: the first band whose bound holds the

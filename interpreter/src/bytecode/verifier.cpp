@@ -244,7 +244,7 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   }
   for (std::size_t t = 0; t < p.tier_tables.size(); ++t) {
     const TierTable& table = p.tier_tables[t];
-    if (static_cast<unsigned>(table.model) > static_cast<unsigned>(TierModel::volume))
+    if (static_cast<unsigned>(table.model) > static_cast<unsigned>(TierModel::band))
       return fail(fmt::format("tier table {} has an unknown model", t));
     if (table.rows.empty()) return fail(fmt::format("tier table {} has no rows", t));
     Decimal previous;

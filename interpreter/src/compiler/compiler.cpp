@@ -248,7 +248,14 @@ class Compiler {
 
   unsigned tier_table(const ast::Charge& charge) {
     TierTable table;
-    table.model = charge.kind == ast::ChargeKind::graduated ? TierModel::graduated : TierModel::volume;
+    table.model = charge.kind == ast::ChargeKind::volume ? TierModel::volume
+                  : charge.kind == ast::ChargeKind::band ? TierModel::band
+                                                         : TierModel::graduated;
+    if (charge.block_which)
+      table.blocks = charge.block_which->text == "whole" ? RoundingMode::floor : RoundingMode::ceiling;
+    else if (charge.kind == ast::ChargeKind::band || charge.kind == ast::ChargeKind::blocks)
+      table.blocks = RoundingMode::ceiling;
+    table.free_when_unused = charge.if_used.has_value();
     for (const ast::Tier& tier : charge.tiers) {
       TierRow row;
       row.upper = tier.upper;
@@ -265,6 +272,10 @@ class Compiler {
     if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
     if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}", charge.meter);
     if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}", charge.meter);
+    if (charge.kind == ast::ChargeKind::band) return fmt::format("band {}", charge.meter);
+    if (charge.kind == ast::ChargeKind::blocks)
+      return fmt::format("blocks of {} {} at {}", *charge.tiers.front().unit, charge.meter,
+                         *charge.tiers.front().price);
     if (charge.kind == ast::ChargeKind::plugin) {
       std::string meters;
       for (const auto& m : charge.plugin_meters) meters += (meters.empty() ? "" : ", ") + m.text;
@@ -502,7 +513,8 @@ class Compiler {
         program_->plugin_uses.push_back(std::move(use));
         emit(Opcode::LOADM, quantity, charge.meter_index);
         emit(Opcode::PLUGIN, amount, static_cast<unsigned>(program_->plugin_uses.size() - 1));
-      } else if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume) {
+      } else if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume ||
+                 charge.kind == ast::ChargeKind::band || charge.kind == ast::ChargeKind::blocks) {
         emit(Opcode::LOADM, quantity, charge.meter_index);
         emit(Opcode::TIERS, amount, quantity, tier_table(charge));
       } else {

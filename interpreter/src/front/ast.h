@@ -119,7 +119,7 @@ struct Allowance {
   SourceRange range;
 };
 
-enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, plugin };
+enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, band, blocks, plugin };
 
 // How a tier row says where it ends.
 enum class TierBound : std::uint8_t { first, next, up_to, above };
@@ -154,8 +154,12 @@ struct Charge {
   std::vector<std::uint32_t> plugin_meter_indexes;  // filled by the checker
   ExprPtr price;  // per_unit
   ExprPtr unit;   // per_unit: `per 1_000`; null means per 1
-  std::vector<Tier> tiers;  // graduated, volume
+  std::vector<Tier> tiers;  // graduated, volume, band; blocks: one `above` row
   SourceRange tiers_range;  // the table's braces
+  // `by started block` / `by whole block`; band and blocks default to started.
+  std::optional<Named> block_which;
+  std::optional<Named> block_unit;
+  std::optional<Named> if_used;  // `if used`: the word after `if`
 
   // Filled by the checker.
   std::uint32_t meter_index = 0;

@@ -143,6 +143,12 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
   }
 }
 
+void AstBuilder::block_rule(P::BlockRuleContext* ctx, ast::Charge& charge) {
+  if (!ctx) return;
+  charge.block_which = named(ctx->which, ctx->which->getText());
+  charge.block_unit = named(ctx->unit, ctx->unit->getText());
+}
+
 ast::TestCase AstBuilder::test_case(P::TestDeclContext* ctx) {
   ast::TestCase t;
   t.name = named(ctx->name, unquote(ctx->name->getText()));
@@ -248,13 +254,31 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     if (unit->unit) c.unit = expr(unit->unit);
   } else if (auto* tiered = dynamic_cast<P::TieredChargeContext*>(ctx->chargeBody())) {
     c.kind = tiered->model->getType() == P::GRADUATED ? ast::ChargeKind::graduated
-                                                      : ast::ChargeKind::volume;
+             : tiered->model->getType() == P::VOLUME  ? ast::ChargeKind::volume
+                                                      : ast::ChargeKind::band;
     const ast::Named ref = meter_ref(tiered->meterRef());
     c.meter = ref.text;
     c.meter_range = ref.range;
     c.after = allowances(tiered->allowances());
     c.tiers_range = range_of(tiered);
     for (auto* row : tiered->tier()) c.tiers.push_back(tier(row));
+    block_rule(tiered->blockRule(), c);
+    if (auto* used = tiered->usedRule()) c.if_used = named(used->word, used->word->getText());
+  } else if (auto* blocks = dynamic_cast<P::BlocksChargeContext*>(ctx->chargeBody())) {
+    c.kind = ast::ChargeKind::blocks;
+    const ast::Named ref = meter_ref(blocks->meterRef());
+    c.meter = ref.text;
+    c.meter_range = ref.range;
+    c.after = allowances(blocks->allowances());
+    c.tiers_range = range_of(blocks);
+    ast::Tier row;
+    row.range = range_of(blocks);
+    row.price_range = range_of(blocks->price);
+    row.bound = ast::TierBound::above;
+    row.price = number(blocks->price);
+    row.unit = number(blocks->size);
+    c.tiers.push_back(std::move(row));
+    block_rule(blocks->blockRule(), c);
   } else if (auto* plugin = dynamic_cast<P::PluginChargeContext*>(ctx->chargeBody())) {
     c.kind = ast::ChargeKind::plugin;
     c.plugin_kind = ast::Named{plugin->kind->getText(), range_of(plugin->kind)};

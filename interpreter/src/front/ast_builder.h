@@ -19,6 +19,7 @@ class AstBuilder {
 
  private:
   void declaration(grammar::TariffParser::DeclarationContext* ctx, ast::Scheme& scheme);
+  void block_rule(grammar::TariffParser::BlockRuleContext* ctx, ast::Charge& charge);
   ast::TestCase test_case(grammar::TariffParser::TestDeclContext* ctx);
   ast::Column column(grammar::TariffParser::ColumnContext* ctx);
   ast::Meter meter(grammar::TariffParser::MeterDeclContext* ctx);

@@ -425,8 +425,11 @@ class Checker {
         constant(*charge.amount, "a flat fee");
         continue;
       }
-      if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume)
+      if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume ||
+          charge.kind == ast::ChargeKind::band || charge.kind == ast::ChargeKind::blocks) {
         tiers(charge);
+        block_rule(charge);
+      }
       if (charge.kind == ast::ChargeKind::plugin) {
         plugin_charge(charge);
         continue;
@@ -502,6 +505,27 @@ class Checker {
       if (last && tier.bound != ast::TierBound::above)
         error(tier.range, fmt::format("the table ends at {}: say what is charged above it", previous),
               "add a last row such as `above at 0.045` or `above free`");
+    }
+  }
+
+  void block_rule(const ast::Charge& charge) {
+    if (charge.block_which && charge.block_which->text != "started" && charge.block_which->text != "whole")
+      error(charge.block_which->range,
+            fmt::format("blocks are counted `by started block` or `by whole block`, not by {}",
+                        charge.block_which->text),
+            suggestion_hint(charge.block_which->text, {"started", "whole"}, "ways"));
+    if (charge.block_unit && charge.block_unit->text != "block")
+      error(charge.block_unit->range, fmt::format("expected `block`, not `{}`", charge.block_unit->text),
+            "`by started block` or `by whole block`");
+    if (charge.if_used && charge.if_used->text != "used")
+      error(charge.if_used->range, fmt::format("expected `if used`, not `if {}`", charge.if_used->text),
+            "`if used` charges nothing at zero quantity, not even a flat fee");
+    if (charge.block_which && charge.kind != ast::ChargeKind::blocks) {
+      const bool any_per = std::any_of(charge.tiers.begin(), charge.tiers.end(),
+                                       [](const ast::Tier& t) { return t.unit.has_value(); });
+      if (!any_per)
+        error(charge.block_which->range, "no row of this table prices a block",
+              "a block is the N of `at 1.00 per N`");
     }
   }
 
