@@ -150,6 +150,8 @@ class Rater {
   // Adds another rater's state (same program) to this one.
   Expected<std::monostate, RunError> merge(Rater&& other);
   // Runs the period program for every account and assembles the invoice.
+  // The meter state stays as it was: a finished rater can still be merged
+  // into another.
   Expected<Invoice, RunError> finish();
 
  private:
