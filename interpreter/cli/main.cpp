@@ -307,10 +307,13 @@ int main(int argc, char** argv) {
   // Accepted before or after the subcommand.
   app.fallthrough();
   std::vector<std::string> plugin_paths;
+  // One path per --plugin, so `plot --plugin LIB SCHEME` leaves SCHEME to
+  // the subcommand (a vector option would take every word that follows).
   app.add_option("--plugin", plugin_paths,
                  "Load a plugin (shared library) whose tier kinds schemes may name; repeatable.\n"
                  "  example: tariff invoice plan.tariff --plugin build/plugins/libcapacity_tier.so "
-                 "--usage march.csv");
+                 "--usage march.csv")
+      ->allow_extra_args(false);
 
   std::vector<std::string> check_schemes;
   auto* check = app.add_subcommand("check", "Check schemes and report every error.\n"

@@ -64,7 +64,8 @@ int run_plot(const PlotOptions& options) {
                              options.scheme, options.charge, known.empty() ? "none" : known);
     return kUsageError;
   }
-  auto curve = price_curve(*loaded.program, options.charge, *from, *to, options.steps);
+  auto curve =
+      price_curve(*loaded.program, options.charge, *from, *to, options.steps, options.plugins.get());
   if (!curve) {
     std::cerr << fmt::format("tariff: error: {}\n", curve.error().message);
     return kDataError;

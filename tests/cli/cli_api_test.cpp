@@ -1,8 +1,10 @@
 // The library behind `tariff compare` and `tariff plot`: compare_invoices,
-// what_if, tier_boundaries, price_curve and the SVG writer (checked as
-// XML by a small parser here), and the progress hook of Rater::add_usage.
+// what_if, tier_boundaries, price_curve (also through a plugin's tier
+// kind) and the SVG writer (checked as XML by a small parser here), and the
+// progress hook of Rater::add_usage.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -390,6 +392,98 @@ charge "Fish & \"chips\"" = n at 0.10
   ASSERT_TRUE(svg);
   EXPECT_EQ(parse_xml(*svg).error, "");
   EXPECT_NE(svg->find("A &amp; &lt;B&gt;"), std::string::npos);
+}
+
+// ---- price curves through a plugin's tier kind ------------------------------
+
+struct PluginProgram {
+  std::shared_ptr<const tariff::Plugins> plugins;
+  std::shared_ptr<const tariff::Program> program;
+};
+
+PluginProgram capacity_program() {
+  auto plugins = std::make_shared<tariff::Plugins>();
+  EXPECT_TRUE(plugins->load(CAPACITY_PLUGIN));
+  auto compiled = tariff::compile_file(TARIFF_CLI_TESTS "/plot/capacity.tariff", plugins.get());
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  return {std::move(plugins), compiled.program};
+}
+
+TEST(PluginPriceCurve, PricesTheFirstMeterThroughThePlugin) {
+  const auto [plugins, program] = capacity_program();
+  ASSERT_TRUE(program);
+  // Worked out in plot/capacity.tariff.
+  for (const auto& [seats, amount] : std::vector<std::pair<const char*, const char*>>{
+           {"0", "15.00"}, {"10", "15.00"}, {"10.5", "60.00"}, {"50", "60.00"}, {"51", "200.00"},
+           {"200", "200.00"}, {"201", "500.00"}}) {
+    auto price = tariff::price_of_charge(*program, "Plan", dec(seats), plugins.get());
+    ASSERT_TRUE(price) << price.error().message;
+    EXPECT_EQ(price->amount.to_string(), amount) << seats;
+  }
+  auto explained = tariff::price_of_charge(*program, "Plan", dec("20"), plugins.get());
+  ASSERT_TRUE(explained);
+  EXPECT_NE(std::find(explained->explain.begin(), explained->explain.end(),
+                      "tier 2 (limits 50, 500): quantities 20, 0 fit, flat 60"),
+            explained->explain.end());
+
+  // No boundaries: the plugin's cells mean nothing to the host.
+  EXPECT_TRUE(tariff::tier_boundaries(*program, "Plan")->empty());
+  auto curve = tariff::price_curve(*program, "Plan", dec("0"), dec("300"), 30, plugins.get());
+  ASSERT_TRUE(curve) << curve.error().message;
+  EXPECT_EQ(curve->meter, "seats");
+  EXPECT_TRUE(curve->boundaries.empty());
+  ASSERT_EQ(curve->points.size(), 31u);
+  EXPECT_EQ(curve->points[1].amount.to_string(), "15.00");   // 10
+  EXPECT_EQ(curve->points[2].amount.to_string(), "60.00");   // 20
+  EXPECT_EQ(curve->points[30].amount.to_string(), "500.00");  // 300
+  EXPECT_EQ(curve->marginal[1].price, dec("4.5"));            // 45 over 10 seats
+
+  auto svg = tariff::format_price_curve_svg(*curve);
+  ASSERT_TRUE(svg) << svg.error().message;
+  const Xml xml = parse_xml(*svg);
+  ASSERT_EQ(xml.error, "") << *svg;
+  EXPECT_EQ(boundary_marks(xml), 0u);
+}
+
+TEST(PluginPriceCurve, NamesAMissingKindAndTheLoadedOnes) {
+  const auto [plugins, program] = capacity_program();
+  ASSERT_TRUE(program);
+  EXPECT_EQ(tariff::price_of_charge(*program, "Plan", dec("1")).error().message,
+            "charge \"Plan\": tier kind `capacity` needs its plugin; load it with --plugin (loaded tier "
+            "kinds: none)");
+  auto other = std::make_shared<tariff::Plugins>();
+  ASSERT_TRUE(other->load(EXAMPLE_PLUGIN));
+  EXPECT_EQ(tariff::price_curve(*program, "Plan", dec("0"), dec("1"), 1, other.get()).error().message,
+            "charge \"Plan\": tier kind `capacity` needs its plugin; load it with --plugin (loaded tier "
+            "kinds: example.per_unit)");
+}
+
+TEST(PluginPriceCurve, APluginFailureStopsTheCurve) {
+  const auto [plugins, program] = capacity_program();
+  ASSERT_TRUE(program);
+  EXPECT_TRUE(tariff::price_of_charge(*program, "Capped", dec("100"), plugins.get()));
+  auto curve = tariff::price_curve(*program, "Capped", dec("0"), dec("200"), 4, plugins.get());
+  ASSERT_FALSE(curve);
+  EXPECT_NE(curve.error().message.find("charge \"Capped\" at 150: "), std::string::npos)
+      << curve.error().message;
+  EXPECT_NE(curve.error().message.find("exceed every tier"), std::string::npos) << curve.error().message;
+}
+
+// The SVG goldens of the plot cases (CMakeLists.txt) are well-formed, with
+// one mark per boundary in range: none for the plugin's tier kind.
+TEST(PriceCurveSvg, GoldenImagesAreWellFormed) {
+  for (const auto& [name, marks] : std::vector<std::pair<const char*, std::size_t>>{
+           {"plot-mau.svg", 3}, {"plot-mau-volume.svg", 1}, {"plot-capacity.svg", 0}}) {
+    SCOPED_TRACE(name);
+    std::ifstream in(std::string(TARIFF_CLI_TESTS "/goldens/") + name, std::ios::binary);
+    ASSERT_TRUE(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const Xml xml = parse_xml(text.str());
+    ASSERT_EQ(xml.error, "");
+    EXPECT_EQ(xml.root, "svg");
+    EXPECT_EQ(boundary_marks(xml), marks);
+  }
 }
 
 // ---- the progress hook of Rater::add_usage ----------------------------------

@@ -194,6 +194,8 @@ class Rater {
   // Adds another rater's state (same program) to this one.
   Expected<std::monostate, RunError> merge(Rater&& other);
   // Runs the period program for every account and assembles the invoice.
+  // The meter state stays as it was: a finished rater can still be merged
+  // into another.
   Expected<Invoice, RunError> finish();
 
  private:
@@ -206,15 +208,18 @@ std::vector<std::string> charge_names(const Program& program);
 
 // What one charge bills when its meter's value is `quantity` and every
 // other meter is 0: the line's exact amount and its amount as billed.
-// For price curves and what-if questions about a single charge. Fails for
-// an unknown charge or one that prices no meter (a flat fee).
+// For price curves and what-if questions about a single charge. A charge
+// priced by a plugin's tier kind varies its first meter and needs
+// `plugins` to define the kind. Fails for an unknown charge, one that
+// prices no meter (a flat fee), a tier kind no loaded plugin defines (the
+// message names it and the loaded kinds) or a plugin's own failure.
 struct ChargePrice {
   Decimal exact_amount;
   Decimal amount;
   std::vector<std::string> explain;
 };
 Expected<ChargePrice, RunError> price_of_charge(const Program& program, std::string_view charge,
-                                                Decimal quantity);
+                                                Decimal quantity, const Plugins* plugins = nullptr);
 
 // Invoice writers: text for people; JSON with amounts as decimal strings;
 // CSV with one row per line.
@@ -284,7 +289,9 @@ Expected<WhatIf, RunError> what_if(const Invoice& before, const Invoice& after);
 // ---- Price curves (`tariff plot`) ---------------------------------------
 
 // The upper bounds of a graduated or volume charge's tier rows, increasing;
-// empty for a charge without tiers. Fails for an unknown charge.
+// empty for a charge without tiers, and for a plugin's tier kind (the ABI
+// gives its table as plain cells whose meaning only the plugin knows).
+// Fails for an unknown charge.
 Expected<std::vector<Decimal>, RunError> tier_boundaries(const Program& program,
                                                          std::string_view charge);
 
@@ -319,9 +326,11 @@ struct PriceCurve {
 };
 
 // Prices `charge` at quantities from `from` to `to` (from < to; 1 to
-// 10,000 steps). Fails for an unknown charge or one that prices no meter.
+// 10,000 steps) with price_of_charge, so `plugins` as there. Fails as
+// price_of_charge does.
 Expected<PriceCurve, RunError> price_curve(const Program& program, std::string_view charge,
-                                           Decimal from, Decimal to, std::uint32_t steps);
+                                           Decimal from, Decimal to, std::uint32_t steps,
+                                           const Plugins* plugins = nullptr);
 
 // The curve as a standalone SVG image: quantity across, the total price
 // (left axis) and the marginal price per unit (right axis), and a dashed

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/charge_code.h"
 #include "bytecode/program.h"
 #include "tariff/tariff.h"
 
@@ -15,12 +16,6 @@ namespace {
 constexpr std::uint32_t kMaxSteps = 10'000;
 // Scale of the marginal price per unit.
 constexpr int kMarginalScale = 12;
-
-std::optional<std::size_t> charge_index(const Program& program, std::string_view charge) {
-  for (std::size_t i = 0; i < program.charges.size(); ++i)
-    if (program.charges[i].name == charge) return i;
-  return std::nullopt;
-}
 
 RunError decimal_error(std::string_view what, DecimalError error) {
   return RunError{fmt::format("{}: {}", what, describe(error))};
@@ -35,29 +30,27 @@ Expected<std::vector<Decimal>, RunError> tier_boundaries(const Program& program,
                                                          std::string_view charge) {
   const auto index = charge_index(program, charge);
   if (!index) return unexpected(RunError{fmt::format("unknown charge \"{}\"", charge)});
-  // The period program computes each charge's amount and ends it with LINE;
-  // a graduated or volume charge's amount comes from the TIERS instruction
-  // that wrote the LINE's amount register since the previous LINE.
-  std::optional<std::pair<std::uint16_t, std::uint16_t>> tiers;  // (register, table)
-  for (const Instruction& instruction : program.period.code) {
-    if (instruction.op == Opcode::TIERS) {
-      tiers = std::pair{instruction.a, instruction.c};
-    } else if (instruction.op == Opcode::LINE) {
-      if (instruction.a == *index) {
-        std::vector<Decimal> bounds;
-        if (tiers && tiers->first == instruction.c && tiers->second < program.tier_tables.size())
-          for (const TierRow& row : program.tier_tables[tiers->second].rows)
-            if (row.upper) bounds.push_back(*row.upper);
-        return bounds;
-      }
-      tiers.reset();
-    }
+  // A graduated or volume charge's amount comes from the TIERS instruction
+  // that wrote its LINE's amount register. A plugin tier kind's table is
+  // plain cells whose meaning only the plugin knows: no bounds.
+  std::vector<Decimal> bounds;
+  const auto code = charge_code(program, *index);
+  if (!code) return bounds;
+  const Instruction& line = program.period.code[code->line];
+  std::optional<std::uint16_t> table;
+  for (std::size_t pc = code->begin; pc < code->line; ++pc) {
+    const Instruction& instruction = program.period.code[pc];
+    if (instruction.op == Opcode::TIERS && instruction.a == line.c) table = instruction.c;
   }
-  return std::vector<Decimal>{};
+  if (table && *table < program.tier_tables.size())
+    for (const TierRow& row : program.tier_tables[*table].rows)
+      if (row.upper) bounds.push_back(*row.upper);
+  return bounds;
 }
 
 Expected<PriceCurve, RunError> price_curve(const Program& program, std::string_view charge,
-                                           Decimal from, Decimal to, std::uint32_t steps) {
+                                           Decimal from, Decimal to, std::uint32_t steps,
+                                           const Plugins* plugins) {
   const auto index = charge_index(program, charge);
   if (!index) return unexpected(RunError{fmt::format("unknown charge \"{}\"", charge)});
   const ChargeInfo& info = program.charges[*index];
@@ -111,7 +104,7 @@ Expected<PriceCurve, RunError> price_curve(const Program& program, std::string_v
   quantities.erase(std::unique(quantities.begin(), quantities.end()), quantities.end());
 
   for (const Decimal& quantity : quantities) {
-    auto price = price_of_charge(program, charge, quantity);
+    auto price = price_of_charge(program, charge, quantity, plugins);
     if (!price) return unexpected(std::move(price).error());
     curve.points.push_back(CurvePoint{quantity, price->exact_amount, price->amount});
   }

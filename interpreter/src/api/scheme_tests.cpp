@@ -8,6 +8,7 @@
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
+#include "rating/registry_pricer.h"
 #include "tariff/tariff.h"
 #include "vm/vm.h"
 
@@ -40,14 +41,16 @@ Expected<AccountInvoice, std::string> rate_records(const CompileResult& compiled
   return std::move(invoice->accounts.front());
 }
 
-Expected<AccountInvoice, std::string> rate_meters(const Program& program, const SchemeTest& test) {
+Expected<AccountInvoice, std::string> rate_meters(const Program& program, const SchemeTest& test,
+                                                  const Plugins* plugins) {
   std::vector<Decimal> values(program.meters.size());
   for (const auto& [name, value] : test.meters)
     for (std::size_t m = 0; m < program.meters.size(); ++m)
       if (program.meters[m].name == name) values[m] = value;
   Frame frame(program);
   std::vector<EmittedLine> lines;
-  if (auto ran = run_period(program, values, frame, lines); !ran) return unexpected(ran.error().message);
+  const RegistryPricer pricer(program, plugins);
+  if (auto ran = run_period(program, values, frame, lines, &pricer); !ran) return unexpected(ran.error().message);
   InvoiceBuilder builder(program);
   if (auto added = builder.add_account("test", lines); !added) return unexpected(added.error().message);
   auto invoice = builder.finish({});
@@ -91,7 +94,7 @@ std::vector<TestOutcome> run_tests(const CompileResult& compiled, std::shared_pt
   if (!compiled.program) return outcomes;
   for (const SchemeTest& test : compiled.tests) {
     TestOutcome outcome{test.name, test.source_line, {}};
-    auto account = test.records_csv.empty() ? rate_meters(*compiled.program, test)
+    auto account = test.records_csv.empty() ? rate_meters(*compiled.program, test, plugins.get())
                                             : rate_records(compiled, test, plugins, outcome.failures);
     if (!account) {
       outcome.failures.push_back(account.error());

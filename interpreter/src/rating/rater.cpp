@@ -10,39 +10,23 @@
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
-#include "plugins/plugin_registry.h"
 #include "rating/billing_period.h"
+#include "rating/registry_pricer.h"
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
 #include "vm/vm.h"
 
 namespace tariff {
 
-// Prices plugin uses with the loaded plugins' tier kinds.
-class RegistryPricer final : public PluginPricer {
- public:
-  RegistryPricer(const Program& program, std::shared_ptr<const Plugins> plugins)
-      : program_(program), plugins_(std::move(plugins)) {}
-
-  Expected<std::pair<Decimal, std::vector<std::string>>, std::string> price(
-      std::size_t use, const std::vector<Decimal>& quantities) const override {
-    const PluginUse& u = program_.plugin_uses[use];
-    const TierKindRef* kind = plugins_ ? plugins_->registry().find_tier_kind(u.kind) : nullptr;
-    if (!kind)
-      return unexpected(fmt::format("tier kind `{}` needs its plugin; load it with --plugin", u.kind));
-    return price_tier(*kind, quantities, u.rows, u.params);
-  }
-
- private:
-  const Program& program_;
-  std::shared_ptr<const Plugins> plugins_;
-};
-
 struct Rater::State {
   State(std::shared_ptr<const Program> p, std::shared_ptr<const Plugins> loaded)
-      : program(std::move(p)), frame(*program), pricer(*program, std::move(loaded)) {}
+      : program(std::move(p)),
+        plugins(std::move(loaded)),
+        frame(*program),
+        pricer(*program, plugins.get()) {}
 
   std::shared_ptr<const Program> program;
+  std::shared_ptr<const Plugins> plugins;  // kept alive for the pricer
   Frame frame;
   RegistryPricer pricer;
   std::unordered_map<std::string, std::vector<MeterSlot>> accounts;
