@@ -60,6 +60,7 @@ class Compiler {
   void usage() {
     UsageSchema& schema = program_->usage;
     for (const auto& c : scheme_.columns) {
+      location_ = c.range.begin;
       Column column;
       column.name = c.name;
       column.type = c.type_name == "id"        ? ColumnType::id
@@ -74,6 +75,7 @@ class Compiler {
                                   : c.default_value->text;
       }
       schema.columns.push_back(std::move(column));
+      note_size(schema.columns.size(), "usage columns");
     }
     schema.account_column = *schema.find("account");
     if (auto time = schema.find("time"); time && schema.columns[*time].type == ColumnType::timestamp)
@@ -87,6 +89,7 @@ class Compiler {
                     static_cast<std::uint16_t>(b), static_cast<std::uint16_t>(c)};
     chunk_->code.push_back(ins);
     chunk_->locations.push_back(location_);
+    note_size(chunk_->code.size(), "instructions in one program");
     return chunk_->code.size() - 1;
   }
 
@@ -105,6 +108,7 @@ class Compiler {
     for (std::size_t i = 0; i < program_->constants.size(); ++i)
       if (same_representation(program_->constants[i], value)) return static_cast<unsigned>(i);
     program_->constants.push_back(value);
+    note_size(program_->constants.size(), "constants");
     return static_cast<unsigned>(program_->constants.size() - 1);
   }
 
@@ -112,11 +116,13 @@ class Compiler {
     for (std::size_t i = 0; i < program_->strings.size(); ++i)
       if (program_->strings[i] == value) return static_cast<unsigned>(i);
     program_->strings.push_back(value);
+    note_size(program_->strings.size(), "quoted strings");
     return static_cast<unsigned>(program_->strings.size() - 1);
   }
 
   unsigned take_register() {
     const unsigned r = next_register_++;
+    note_size(next_register_, "registers in one program");
     if (next_register_ > chunk_->registers) chunk_->registers = static_cast<std::uint16_t>(next_register_);
     return r;
   }
@@ -128,10 +134,62 @@ class Compiler {
 
   // --- expressions ----------------------------------------------------
 
+  // The value of a numeric expression of literals, when computing it is
+  // exact: no rounding, no overflow, no division by zero — those stay in
+  // the program, where they happen (and are reported) as written.
+  static std::optional<Decimal> fold(const ast::Expr& e) {
+    if (e.type != ast::Type::number) return std::nullopt;
+    auto exact = [](const Expected<Decimal, DecimalError>& r) -> std::optional<Decimal> {
+      if (!r) return std::nullopt;
+      return *r;
+    };
+    switch (e.kind) {
+      case ast::ExprKind::number: return e.number;
+      case ast::ExprKind::negate: {
+        auto v = fold(*e.operands[0]);
+        return v ? std::optional<Decimal>(v->negated()) : std::nullopt;
+      }
+      case ast::ExprKind::call: {
+        if (e.text != "min" && e.text != "max") return std::nullopt;
+        auto a = fold(*e.operands[0]);
+        auto b = fold(*e.operands[1]);
+        if (!a || !b) return std::nullopt;
+        return (e.text == "min") == (*b < *a) ? *b : *a;
+      }
+      case ast::ExprKind::binary: {
+        auto a = fold(*e.operands[0]);
+        auto b = a ? fold(*e.operands[1]) : std::nullopt;
+        if (!a || !b) return std::nullopt;
+        switch (e.op) {
+          case ast::BinaryOp::add: return exact(add(*a, *b));
+          case ast::BinaryOp::subtract: return exact(subtract(*a, *b));
+          case ast::BinaryOp::multiply: return exact(multiply(*a, *b));
+          case ast::BinaryOp::divide: {
+            if (b->is_zero()) return std::nullopt;
+            auto quotient = divide(*a, *b, Decimal::kMaxScale, RoundingMode::down);
+            if (!quotient) return std::nullopt;
+            auto back = multiply(*quotient, *b);
+            if (!back || *back != *a) return std::nullopt;
+            return quotient->normalized();
+          }
+          default: return std::nullopt;
+        }
+      }
+      default: return std::nullopt;
+    }
+  }
+
   // Compiles `e` into register `target`.
   void expr(const ast::Expr& e, unsigned target) {
     const SourceLocation saved = location_;
     location_ = e.range.begin;
+    if (e.kind != ast::ExprKind::number) {
+      if (auto value = fold(e)) {
+        emit(Opcode::LOADK, target, constant(*value));
+        location_ = saved;
+        return;
+      }
+    }
     switch (e.kind) {
       case ast::ExprKind::number: emit(Opcode::LOADK, target, constant(e.number)); break;
       case ast::ExprKind::boolean:
@@ -265,6 +323,7 @@ class Compiler {
       table.rows.push_back(row);
     }
     program_->tier_tables.push_back(std::move(table));
+    note_size(program_->tier_tables.size(), "tier tables");
     return static_cast<unsigned>(program_->tier_tables.size() - 1);
   }
 
@@ -293,14 +352,15 @@ class Compiler {
     next_register_ = 0;
   }
 
-  void check_limits(Chunk& chunk, std::string_view name) {
-    if (chunk.code.size() > kMaxOperand || chunk.registers > kMaxOperand ||
-        program_->constants.size() > kMaxOperand || program_->strings.size() > kMaxOperand ||
-        program_->tier_tables.size() > kMaxOperand || program_->plugin_uses.size() > kMaxOperand)
-      error({{1, 1}, {1, 1}},
-            fmt::format("the {} program exceeds the limits of one program (65,535 instructions, "
-                        "registers or constants)", name),
-            "split the scheme");
+  // Operands are 16 bits: the first table or program that outgrows them
+  // is reported at the construct that made it do so.
+  void note_size(std::size_t size, std::string_view what) {
+    if (size <= kMaxOperand || limit_reported_) return;
+    limit_reported_ = true;
+    error({location_, location_},
+          fmt::format("the scheme needs more than {} {} here, the most one compiled scheme can hold",
+                      kMaxOperand, what),
+          "split the scheme into several");
   }
 
   static MeterKind kind_of(const std::string& aggregate) {
@@ -371,6 +431,7 @@ class Compiler {
 
   void classes() {
     for (const ast::ClassDecl& decl : scheme_.classes) {
+      location_ = decl.range.begin;
       ClassTable cls;
       cls.name = decl.name.text;
       cls.column = *program_->usage.find(decl.input.text);
@@ -379,6 +440,7 @@ class Compiler {
         if (band.bound) cls.bounds.push_back(*band.bound);
       }
       program_->classes.push_back(std::move(cls));
+      note_size(program_->classes.size(), "classes");
     }
   }
 
@@ -416,6 +478,7 @@ class Compiler {
   void record_program() {
     begin_chunk(program_->record);
     for (const ast::Meter& meter : scheme_.meters) {
+      location_ = meter.range.begin;
       const ast::MeterBody* body = nullptr;
       MeterInfo info = meter_info(meter, body);
       const MeterKind kind = info.kind;
@@ -428,9 +491,11 @@ class Compiler {
           MeterInfo sub = info;
           sub.name = fmt::format("{}[{}]", meter.name, band);
           program_->meters.push_back(std::move(sub));
+          note_size(program_->meters.size(), "meters");
         }
       } else {
         program_->meters.push_back(std::move(info));
+        note_size(program_->meters.size(), "meters");
       }
       location_ = meter.range.begin;
       const unsigned value = take_register();
@@ -464,7 +529,6 @@ class Compiler {
       if (skip) patch_jump(*skip);
       free_register(value);
     }
-    check_limits(program_->record, "record");
   }
 
   unsigned meter_index(const std::string& name) const {
@@ -478,12 +542,14 @@ class Compiler {
   void allowances() {
     for (std::size_t a = 0; a < scheme_.allowances.size(); ++a) {
       const ast::Allowance& allowance = scheme_.allowances[a];
+      location_ = allowance.range.begin;
       AllowanceInfo info;
       info.name = allowance.name.text;
       info.amount = allowance.amount;
       for (const ast::Draw& draw : allowance.draws)
         info.draws.push_back(AllowanceDraw{meter_index(draw.meter.text), draw.ratio});
       program_->allowances.push_back(std::move(info));
+      note_size(program_->allowances.size(), "allowances");
       location_ = allowance.range.begin;
       emit(Opcode::DRAW, static_cast<unsigned>(a));
     }
@@ -494,9 +560,11 @@ class Compiler {
     allowances();
     for (std::size_t i = 0; i < scheme_.charges.size(); ++i) {
       const ast::Charge& charge = scheme_.charges[i];
+      location_ = charge.range.begin;
       std::optional<std::uint32_t> priced_meter;
       if (charge.kind != ast::ChargeKind::flat) priced_meter = charge.meter_index;
       program_->charges.push_back(ChargeInfo{charge.name, formula(charge), priced_meter});
+      note_size(program_->charges.size(), "charges");
       location_ = charge.range.begin;
       const auto index = static_cast<unsigned>(i);
       const unsigned quantity = take_register();
@@ -511,6 +579,7 @@ class Compiler {
         use.rows = charge.plugin_rows;
         for (const auto& [name, value] : charge.plugin_params) use.params.emplace_back(name.text, value);
         program_->plugin_uses.push_back(std::move(use));
+        note_size(program_->plugin_uses.size(), "plugin tier kind uses");
         emit(Opcode::LOADM, quantity, charge.meter_index);
         emit(Opcode::PLUGIN, amount, static_cast<unsigned>(program_->plugin_uses.size() - 1));
       } else if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume ||
@@ -542,7 +611,6 @@ class Compiler {
       emit(Opcode::LINE, index, quantity, amount);
       free_register(quantity);
     }
-    check_limits(program_->period, "period");
   }
 
   void adjustments() {
@@ -570,6 +638,7 @@ class Compiler {
   Chunk* chunk_ = nullptr;
   unsigned next_register_ = 0;
   SourceLocation location_;
+  bool limit_reported_ = false;
 };
 
 }  // namespace

@@ -113,6 +113,50 @@ TEST(Compiler, InexactPricePerBlockDividesAtRunTime) {
             "   5  LINE    c0(\"C\") r0 r1\n");
 }
 
+TEST(Compiler, ExactConstantArithmeticFoldsIntoOneConstant) {
+  // (60 * 60 - 600) / 4 = 750 exactly, min(750, 1_000) = 750: one LOADK.
+  EXPECT_EQ(listing("meter m = sum quantity * min((60 * 60 - 600) / 4, 1_000)\ncharge \"C\" = m at 1\n", true),
+            "record program: 4 instructions, 2 registers\n"
+            "   0  LOADF   r0 f3(quantity)\n"
+            "   1  LOADK   r1 k0(750)\n"
+            "   2  MUL     r0 r0 r1\n"
+            "   3  MSUM    m0(m) r0\n");
+}
+
+TEST(Compiler, ConstantsThatWouldRoundOrOverflowAreNotFolded) {
+  // 1 / 3 rounds and 10^37 x 100 overflows: each stays an instruction, so
+  // the run rounds as written or reports the overflow at its place. (A
+  // literal division by zero is the checker's error.)
+  EXPECT_EQ(listing("meter m = sum quantity * (1 / 3)\ncharge \"C\" = m at 1\n", true),
+            "record program: 6 instructions, 3 registers\n"
+            "   0  LOADF   r0 f3(quantity)\n"
+            "   1  LOADK   r1 k0(1)\n"
+            "   2  LOADK   r2 k1(3)\n"
+            "   3  DIV     r1 r1 r2 half_up/18\n"
+            "   4  MUL     r0 r0 r1\n"
+            "   5  MSUM    m0(m) r0\n");
+  EXPECT_NE(listing("meter m = sum quantity + 10_000_000_000_000_000_000_000_000_000_000_000_000 * 100\n"
+                    "charge \"C\" = m at 1\n",
+                    true)
+                .find("MUL "),
+            std::string::npos);
+}
+
+TEST(Compiler, AProgramTooLongIsAnErrorAtTheConstructThatCrossesTheLimit) {
+  // A flat charge is 3 period instructions: charges 0..21,844 make 65,535,
+  // charge 21,845 the 65,536th. The header is 9 lines and the meter one,
+  // so that charge is on line 11 + 21,845 = 21,856.
+  std::string body = "meter m = sum quantity\n";
+  for (int i = 0; i < 22'000; ++i) body += "charge \"C" + std::to_string(i) + "\" = flat 1\n";
+  auto compiled = compile_source("t.tariff", std::string(kHeader) + body);
+  EXPECT_FALSE(compiled.program);
+  const std::string rendered = compiled.diagnostics.render_all();
+  EXPECT_NE(rendered.find("t.tariff:21856:8: error: the scheme needs more than 65535 instructions in one "
+                          "program here"),
+            std::string::npos)
+      << rendered.substr(0, 500);
+}
+
 TEST(Compiler, FlatFeeIsQuantityOneAndAConstant) {
   EXPECT_EQ(listing("charge \"Base\" = flat 49.00\n", false),
             "period program: 3 instructions, 2 registers\n"
