@@ -6,10 +6,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 #include "commands.h"
 #include "tariff/tariff.h"
@@ -34,10 +37,34 @@ std::shared_ptr<const tariff::Plugins>& loaded_plugins() {
 }
 
 // Loads every --plugin library; a refused one ends the run with exit 3.
+// Where `--plugin NAME` looks: the directories of TARIFF_PLUGIN_PATH
+// (colon-separated), then `plugins/` beside the tariff executable (where
+// the build puts the bundled plugins).
+std::vector<std::string> plugin_search_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("TARIFF_PLUGIN_PATH")) {
+    std::string_view rest = env;
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      if (colon != 0) dirs.emplace_back(rest.substr(0, colon));
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back((exe.parent_path() / "plugins").string());
+  return dirs;
+}
+
+// A plugin is a file path (it holds a `/` or ends in `.so`) or a name.
 int load_plugins(const std::vector<std::string>& paths) {
   auto plugins = std::make_shared<tariff::Plugins>();
   for (const auto& path : paths) {
-    if (auto loaded = plugins->load(path); !loaded) {
+    const bool is_path = path.find('/') != std::string::npos ||
+                         (path.size() > 3 && path.compare(path.size() - 3, 3, ".so") == 0);
+    auto loaded = is_path ? plugins->load(path) : plugins->load_by_name(path, plugin_search_dirs());
+    if (!loaded) {
       std::cerr << "tariff: error: " << loaded.error() << '\n';
       return kRefused;
     }
@@ -311,8 +338,8 @@ int main(int argc, char** argv) {
   // the subcommand (a vector option would take every word that follows).
   app.add_option("--plugin", plugin_paths,
                  "Load a plugin (shared library) whose tier kinds schemes may name; repeatable.\n"
-                 "  example: tariff invoice plan.tariff --plugin build/plugins/libcapacity_tier.so "
-                 "--usage march.csv")
+                 "A path, or a name looked up in TARIFF_PLUGIN_PATH and then plugins/ beside tariff.\n"
+                 "  example: tariff invoice plan.tariff --plugin capacity_tier --usage march.csv")
       ->allow_extra_args(false);
 
   std::vector<std::string> check_schemes;

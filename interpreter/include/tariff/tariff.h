@@ -42,6 +42,10 @@ class Plugins {
   Plugins& operator=(Plugins&&) noexcept;
   // "PATH: refused: REASON" when the library is not a usable plugin.
   Expected<std::monostate, std::string> load(const std::string& path);
+  // By name: the first DIR/lib<name>.so or DIR/<name>.so over the
+  // directories in order; the error lists every file looked for.
+  Expected<std::monostate, std::string> load_by_name(const std::string& name,
+                                                     const std::vector<std::string>& search_dirs);
   std::vector<std::string> tier_kind_names() const;
   const PluginRegistry& registry() const noexcept { return *registry_; }
 

@@ -13,6 +13,11 @@ Expected<std::monostate, std::string> Plugins::load(const std::string& path) {
   return registry_->load(path);
 }
 
+Expected<std::monostate, std::string> Plugins::load_by_name(const std::string& name,
+                                                            const std::vector<std::string>& search_dirs) {
+  return registry_->load_by_name(name, search_dirs);
+}
+
 std::vector<std::string> Plugins::tier_kind_names() const { return registry_->tier_kind_names(); }
 
 }  // namespace tariff
