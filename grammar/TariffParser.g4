@@ -108,7 +108,15 @@ chargeBody
   | model=(GRADUATED | VOLUME | BAND) meterRef allowances? blockRule? usedRule?
       LBRACE tier* RBRACE                                 # tieredCharge
   | BLOCKS OF size=NUMBER meterRef allowances? AT price=NUMBER blockRule?  # blocksCharge
+  | rate=NUMBER PERCENT OF value=expr (WHERE filter=expr)?
+      (COMMA percentOption)*                              # percentageCharge
   | kind=pluginName LPAREN meterRef (COMMA meterRef)* RPAREN pluginParams? LBRACE pluginRow* RBRACE  # pluginCharge
+  ;
+
+// A per-transaction term of a percentage charge: `plus 0.30`, `min 1.75`,
+// `max 12.00`.
+percentOption
+  : word=IDENT amount=NUMBER
   ;
 
 // `by started block` (a partial block counts as full) or `by whole block`

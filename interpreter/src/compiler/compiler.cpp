@@ -332,6 +332,13 @@ class Compiler {
     if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}", charge.meter);
     if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}", charge.meter);
     if (charge.kind == ast::ChargeKind::band) return fmt::format("band {}", charge.meter);
+    if (charge.kind == ast::ChargeKind::percentage) {
+      auto percent = multiply(charge.rate, Decimal::from_int(100));
+      const std::string of = charge.value->kind == ast::ExprKind::name ? charge.value->text : "the value";
+      std::string text = fmt::format("{}% of {} per record", percent ? percent->normalized() : charge.rate, of);
+      for (const auto& [word, value] : charge.percent_options) text += fmt::format(", {} {}", word.text, value);
+      return text + ", over the records";
+    }
     if (charge.kind == ast::ChargeKind::blocks)
       return fmt::format("blocks of {} {} at {}", *charge.tiers.front().unit, charge.meter,
                          *charge.tiers.front().price);
@@ -529,6 +536,44 @@ class Compiler {
       if (skip) patch_jump(*skip);
       free_register(value);
     }
+    for (const ast::Charge& charge : scheme_.charges)
+      if (charge.kind == ast::ChargeKind::percentage) percentage_meters(charge);
+  }
+
+  // A percentage charge meters its own fees: per record, value x rate, plus
+  // the fixed fee, held between the minimum and the maximum, summed; and
+  // the number of records, the line's quantity.
+  void percentage_meters(const ast::Charge& charge) {
+    location_ = charge.range.begin;
+    const auto fees = static_cast<unsigned>(program_->meters.size());
+    program_->meters.push_back(MeterInfo{charge.name + ": fees", MeterKind::sum, {}, {}});
+    program_->meters.push_back(MeterInfo{charge.name + ": transactions", MeterKind::count, {}, {}});
+    note_size(program_->meters.size(), "meters");
+    percentage_meters_[charge.name] = fees;
+    const unsigned value = take_register();
+    const unsigned term = take_register();
+    std::optional<std::size_t> skip;
+    if (charge.filter) {
+      expr(*charge.filter, value);
+      location_ = charge.range.begin;
+      skip = emit(Opcode::JMPF, value, 0);
+    }
+    expr(*charge.value, value);
+    location_ = charge.range.begin;
+    emit(Opcode::LOADK, term, constant(charge.rate));
+    emit(Opcode::MUL, value, value, term);
+    for (const char* word : {"plus", "min", "max"}) {
+      for (const auto& [name, amount] : charge.percent_options) {
+        if (name.text != word) continue;
+        emit(Opcode::LOADK, term, constant(amount));
+        const std::string_view w = word;
+        emit(w == "plus" ? Opcode::ADD : w == "min" ? Opcode::MAX : Opcode::MIN, value, value, term);
+      }
+    }
+    emit(Opcode::MSUM, fees, value);
+    emit(Opcode::MCOUNT, fees + 1);
+    if (skip) patch_jump(*skip);
+    free_register(value);
   }
 
   unsigned meter_index(const std::string& name) const {
@@ -562,7 +607,8 @@ class Compiler {
       const ast::Charge& charge = scheme_.charges[i];
       location_ = charge.range.begin;
       std::optional<std::uint32_t> priced_meter;
-      if (charge.kind != ast::ChargeKind::flat) priced_meter = charge.meter_index;
+      if (charge.kind != ast::ChargeKind::flat && charge.kind != ast::ChargeKind::percentage)
+        priced_meter = charge.meter_index;
       program_->charges.push_back(ChargeInfo{charge.name, formula(charge), priced_meter});
       note_size(program_->charges.size(), "charges");
       location_ = charge.range.begin;
@@ -572,6 +618,10 @@ class Compiler {
       if (charge.kind == ast::ChargeKind::flat) {
         emit(Opcode::LOADK, quantity, constant(Decimal::from_int(1)));
         expr(*charge.amount, amount);
+      } else if (charge.kind == ast::ChargeKind::percentage) {
+        const unsigned fees = percentage_meters_.at(charge.name);
+        emit(Opcode::LOADM, quantity, fees + 1);
+        emit(Opcode::LOADM, amount, fees);
       } else if (charge.kind == ast::ChargeKind::plugin) {
         PluginUse use;
         use.kind = charge.plugin_kind.text;
@@ -639,6 +689,7 @@ class Compiler {
   unsigned next_register_ = 0;
   SourceLocation location_;
   bool limit_reported_ = false;
+  std::map<std::string, unsigned> percentage_meters_;  // charge -> its fee meter (+1: count)
 };
 
 }  // namespace

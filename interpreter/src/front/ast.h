@@ -119,7 +119,7 @@ struct Allowance {
   SourceRange range;
 };
 
-enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, band, blocks, plugin };
+enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, band, blocks, percentage, plugin };
 
 // How a tier row says where it ends.
 enum class TierBound : std::uint8_t { first, next, up_to, above };
@@ -160,6 +160,12 @@ struct Charge {
   std::optional<Named> block_which;
   std::optional<Named> block_unit;
   std::optional<Named> if_used;  // `if used`: the word after `if`
+  // percentage: `2.99% of amount where ..., plus 0.30, min 1.75, max 12`,
+  // a fee per record summed over the period.
+  Decimal rate;  // 0.0299
+  ExprPtr value;
+  ExprPtr filter;
+  std::vector<std::pair<Named, Decimal>> percent_options;  // plus, min, max
 
   // Filled by the checker.
   std::uint32_t meter_index = 0;

@@ -264,6 +264,19 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     for (auto* row : tiered->tier()) c.tiers.push_back(tier(row));
     block_rule(tiered->blockRule(), c);
     if (auto* used = tiered->usedRule()) c.if_used = named(used->word, used->word->getText());
+  } else if (auto* percentage = dynamic_cast<P::PercentageChargeContext*>(ctx->chargeBody())) {
+    c.kind = ast::ChargeKind::percentage;
+    if (auto rate = number(percentage->rate)) {
+      if (auto fraction = Decimal::from_parts(rate->mantissa(), rate->scale() + 2))
+        c.rate = *fraction;
+      else
+        error(range_of(percentage->rate), "this percentage has more than 16 decimal places");
+    }
+    c.value = expr(percentage->value);
+    if (percentage->filter) c.filter = expr(percentage->filter);
+    for (auto* option : percentage->percentOption())
+      c.percent_options.emplace_back(named(option->word, option->word->getText()),
+                                     number(option->amount).value_or(Decimal()));
   } else if (auto* blocks = dynamic_cast<P::BlocksChargeContext*>(ctx->chargeBody())) {
     c.kind = ast::ChargeKind::blocks;
     const ast::Named ref = meter_ref(blocks->meterRef());

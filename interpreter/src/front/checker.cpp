@@ -434,6 +434,10 @@ class Checker {
         plugin_charge(charge);
         continue;
       }
+      if (charge.kind == ast::ChargeKind::percentage) {
+        percentage_charge(charge);
+        continue;
+      }
       if (const auto meter = resolve_meter(ast::Named{charge.meter, charge.meter_range})) {
         charge.meter_index = *meter;
         used_meters_.insert(meter_names_[*meter]);
@@ -506,6 +510,23 @@ class Checker {
         error(tier.range, fmt::format("the table ends at {}: say what is charged above it", previous),
               "add a last row such as `above at 0.045` or `above free`");
     }
+  }
+
+  void percentage_charge(ast::Charge& charge) {
+    expect(*charge.value, ast::Type::number, "the value a percentage is taken of");
+    if (charge.filter) expect(*charge.filter, ast::Type::boolean, "a `where` filter");
+    std::map<std::string, Decimal> given;
+    for (const auto& [word, amount] : charge.percent_options) {
+      if (word.text != "plus" && word.text != "min" && word.text != "max") {
+        error(word.range, fmt::format("a percentage charge takes `plus`, `min` and `max`, not `{}`", word.text),
+              suggestion_hint(word.text, {"plus", "min", "max"}, "terms"));
+        continue;
+      }
+      if (!given.emplace(word.text, amount).second)
+        error(word.range, fmt::format("`{}` is given twice", word.text));
+    }
+    if (given.count("min") && given.count("max") && given.at("max") < given.at("min"))
+      error(charge.range, fmt::format("the maximum fee {} is below the minimum {}", given.at("max"), given.at("min")));
   }
 
   void block_rule(const ast::Charge& charge) {
