@@ -39,6 +39,7 @@ AT       : 'at';
 ON       : 'on';
 INCLUDED : 'included';
 TEST     : 'test';
+CREDIT   : 'credit';
 EXPECT   : 'expect';
 RECORD   : 'record';
 WHERE    : 'where';

@@ -28,6 +28,9 @@ declaration
   | kind=IDENT label=STRING? amount=signedNumber INCLUDED?
       (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
   | TEST name=STRING LBRACE testItem* RBRACE              # testDecl
+  // `credit "SLA" = sla.tiered(outages) on "Voice" with cap_percent = 100 { (99.9, 10) }`
+  | CREDIT name=STRING ASSIGN creditRule=pluginName LPAREN meterRef RPAREN
+      (ON charges+=STRING (COMMA charges+=STRING)*)? pluginParams? LBRACE pluginRow* RBRACE  # creditDecl
   ;
 
 // A worked example that `tariff test` checks: usage records or meter

@@ -33,6 +33,12 @@ std::vector<front::PluginKindSignature> kind_signatures(const Plugins* plugins) 
     for (const auto& param : kind->params) signature.params.emplace_back(param.name, param.required);
     kinds.push_back(std::move(signature));
   }
+  for (const auto& name : plugins->registry().credit_rule_names()) {
+    const CreditRuleRef* rule = plugins->registry().find_credit_rule(name);
+    front::PluginKindSignature signature{rule->name, rule->plugin, 0, 0, {}, true};
+    for (const auto& param : rule->params) signature.params.emplace_back(param.name, param.required);
+    kinds.push_back(std::move(signature));
+  }
   return kinds;
 }
 

@@ -334,6 +334,29 @@ void write_adjustments(Writer& out, const Program& p) {
   }
 }
 
+void write_credits(Writer& out, const Program& p) {
+  out.size(p.credits.size());
+  for (const CreditUse& credit : p.credits) {
+    out.str(credit.name);
+    out.str(credit.rule);
+    out.uint(credit.meter);
+    out.size(credit.charges.size());
+    for (auto charge : credit.charges) out.uint(charge);
+    out.size(credit.rows.size());
+    for (const auto& row : credit.rows) {
+      out.size(row.size());
+      for (const Decimal& cell : row) write_decimal(out, cell);
+    }
+    out.size(credit.params.size());
+    for (const auto& [name, value] : credit.params) {
+      out.str(name);
+      write_decimal(out, value);
+    }
+    out.uint(credit.at.line);
+    out.uint(credit.at.column);
+  }
+}
+
 // --- reading -------------------------------------------------------------
 
 bool read_header(Reader& in, Program& p) {
@@ -435,7 +458,7 @@ bool read_meters(Reader& in, Program& p) {
     MeterInfo& meter = p.meters[i];
     std::uint8_t kind = 0;
     if (!in.str(meter.name) || !in.uint(kind)) return false;
-    if (kind > static_cast<std::uint8_t>(MeterKind::weighted_sum))
+    if (kind > static_cast<std::uint8_t>(MeterKind::intervals))
       return in.fail(fmt::format("meter {}: kind {} out of range", i, unsigned{kind}));
     meter.kind = static_cast<MeterKind>(kind);
     std::uint32_t windows = 0;
@@ -582,6 +605,36 @@ bool read_adjustments(Reader& in, Program& p) {
   return true;
 }
 
+bool read_credits(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + 4 + 4 + 4 + 4 + 4 + 8)) return false;
+  p.credits.resize(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    CreditUse& credit = p.credits[c];
+    std::uint32_t charges = 0, rows = 0, params = 0;
+    if (!in.str(credit.name) || !in.str(credit.rule) || !in.uint(credit.meter) || !in.count(charges, 4))
+      return false;
+    credit.charges.resize(charges);
+    for (auto& charge : credit.charges)
+      if (!in.uint(charge)) return false;
+    if (!in.count(rows, 4)) return false;
+    credit.rows.resize(rows);
+    for (auto& row : credit.rows) {
+      std::uint32_t cells = 0;
+      if (!in.count(cells, kDecimalSize)) return false;
+      row.resize(cells);
+      for (auto& cell : row)
+        if (!read_decimal(in, cell, fmt::format("credit {} table", c))) return false;
+    }
+    if (!in.count(params, 4 + kDecimalSize)) return false;
+    credit.params.resize(params);
+    for (auto& [name, value] : credit.params)
+      if (!in.str(name) || !read_decimal(in, value, fmt::format("credit {} parameter", c))) return false;
+    if (!in.uint(credit.at.line) || !in.uint(credit.at.column)) return false;
+  }
+  return true;
+}
+
 bool read_tiers(Reader& in, Program& p) {
   std::uint32_t n = 0;
   if (!in.count(n, 4 + 4)) return false;  // model, blocks, rounding, free flag and row count
@@ -662,6 +715,7 @@ constexpr SectionSpec kSections[] = {
     {11, "allowances", write_allowances, read_allowances},
     {12, "plugin uses", write_plugin_uses, read_plugin_uses},
     {13, "adjustments", write_adjustments, read_adjustments},
+    {14, "credits", write_credits, read_credits},
 };
 
 bool read_section(Reader& body, const SectionSpec& spec, Program& p) {

@@ -302,7 +302,7 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   EXPECT_EQ(forged([](std::string& b) { b[kBodyOffset] = 9; }),
             "expected section header (id 1), found section id 9");
   EXPECT_EQ(forged([](std::string& b) { b.pop_back(); put_u32(b, 12, get_u32(b, 12) - 1); }),
-            "truncated in section adjustments");
+            "truncated in section credits");
   EXPECT_EQ(forged([](std::string& b) {
               b += '\0';
               put_u32(b, 12, get_u32(b, 12) + 1);

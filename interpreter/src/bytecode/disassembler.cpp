@@ -16,6 +16,7 @@ std::string_view to_string(MeterKind kind) noexcept {
     case MeterKind::latest: return "latest";
     case MeterKind::average: return "average";
     case MeterKind::weighted_sum: return "weighted_sum";
+    case MeterKind::intervals: return "intervals";
   }
   return "?";
 }
@@ -69,6 +70,7 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::LASTMETER:
     case OperandKind::AVGMETER:
     case OperandKind::WSUMMETER:
+    case OperandKind::SPANMETER:
       return value < p.meters.size() ? fmt::format("m{}({})", value, p.meters[value].name)
                                      : fmt::format("m{}", value);
     case OperandKind::CHARGE:
@@ -193,6 +195,13 @@ std::string disassemble(const Program& p) {
     if (adjustment.included) out += " included";
     for (auto charge : adjustment.charges) out += fmt::format(" c{}", charge);
     out += "\n";
+  }
+  for (std::size_t i = 0; i < p.credits.size(); ++i) {
+    const CreditUse& credit = p.credits[i];
+    out += fmt::format("  cr{} = credit \"{}\" by rule {} of m{}", i, credit.name, credit.rule, credit.meter);
+    for (auto charge : credit.charges) out += fmt::format(" c{}", charge);
+    for (const auto& [name, value] : credit.params) out += fmt::format(" {}={}", name, value);
+    out += fmt::format(", {} rows\n", credit.rows.size());
   }
   chunk(out, p, "record", p.record);
   chunk(out, p, "period", p.period);

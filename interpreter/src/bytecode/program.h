@@ -27,6 +27,7 @@ enum class MeterKind : std::uint8_t {
   latest,        // the value of the latest record; ties: the larger value
   average,       // mean of the samples
   weighted_sum,  // gauge increments integrated over time / period length
+  intervals,     // [time, time + value seconds) per record; seconds covered
 };
 
 // A window groups the records of an inner aggregation (by day, or by the
@@ -142,6 +143,18 @@ struct AdjustmentInfo {
   SourceLocation at;       // the declaration, for runtime errors
 };
 
+// A credit rule a plugin defines, called when an account is invoiced with
+// the downtime of an intervals meter and the charges it applies to.
+struct CreditUse {
+  std::string name;  // the invoice line's label
+  std::string rule;  // resolved when rating, against the loaded plugins
+  std::uint32_t meter = 0;
+  std::vector<std::uint32_t> charges;  // empty: all
+  std::vector<std::vector<Decimal>> rows;
+  std::vector<std::pair<std::string, Decimal>> params;
+  SourceLocation at;
+};
+
 // One program of the two kinds: its code, the source location of each
 // instruction, and how many registers it uses.
 struct Chunk {
@@ -170,6 +183,7 @@ struct Program {
   std::vector<AllowanceInfo> allowances;
   std::vector<PluginUse> plugin_uses;
   std::vector<AdjustmentInfo> adjustments;
+  std::vector<CreditUse> credits;
 
   Chunk record;  // run once per usage row
   Chunk period;  // run once per account at period end

@@ -34,6 +34,7 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::LASTMETER: return "latest meter";
     case OperandKind::AVGMETER: return "average meter";
     case OperandKind::WSUMMETER: return "weighted_sum meter";
+    case OperandKind::SPANMETER: return "intervals meter";
     case OperandKind::CHARGE: return "charge";
     case OperandKind::TABLE: return "tier table";
     case OperandKind::CLASS: return "class";
@@ -85,6 +86,7 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::LASTMETER: return meter_of(MeterKind::latest);
     case OperandKind::AVGMETER: return meter_of(MeterKind::average);
     case OperandKind::WSUMMETER: return meter_of(MeterKind::weighted_sum);
+    case OperandKind::SPANMETER: return meter_of(MeterKind::intervals);
     case OperandKind::CHARGE:
       return value < p.charges.size() ? std::string() : fmt::format("charge {} does not exist", value);
     case OperandKind::TABLE:
@@ -164,9 +166,10 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   if (p.billing_period.kind != PeriodKind::none && !p.usage.time_column)
     return fail("a billing period needs the usage schema's time column");
   for (const auto& meter : p.meters) {
-    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::weighted_sum))
+    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::intervals))
       return fail(fmt::format("meter `{}` has an unknown aggregation", meter.name));
-    const bool timed = meter.kind == MeterKind::latest || meter.kind == MeterKind::weighted_sum;
+    const bool timed = meter.kind == MeterKind::latest || meter.kind == MeterKind::weighted_sum ||
+                       meter.kind == MeterKind::intervals;
     if (timed && !p.usage.time_column)
       return fail(fmt::format("meter `{}` needs the usage schema's time column", meter.name));
     for (const auto& window : meter.windows) {
@@ -227,6 +230,18 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
     if (charge.meter && *charge.meter >= p.meters.size())
       return fail(fmt::format("charge \"{}\" prices meter {} which does not exist", charge.name,
                               *charge.meter));
+  for (const auto& credit : p.credits) {
+    if (credit.meter >= p.meters.size() || p.meters[credit.meter].kind != MeterKind::intervals)
+      return fail(fmt::format("credit \"{}\" reads meter {}, which is no intervals meter", credit.name, credit.meter));
+    if (p.billing_period.kind == PeriodKind::none)
+      return fail(fmt::format("credit \"{}\" needs a billing period", credit.name));
+    for (auto charge : credit.charges)
+      if (charge >= p.charges.size())
+        return fail(fmt::format("credit \"{}\" applies to charge {} which does not exist", credit.name, charge));
+    for (const auto& row : credit.rows)
+      if (row.size() != credit.rows.front().size())
+        return fail(fmt::format("credit \"{}\" has rows of different lengths", credit.name));
+  }
   for (const auto& adjustment : p.adjustments) {
     const auto kind = to_string(adjustment.kind);
     if (adjustment.amount.sign() <= 0)

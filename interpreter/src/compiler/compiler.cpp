@@ -31,6 +31,7 @@ class Compiler {
     record_program();
     period_program();
     adjustments();
+    credits();
     if (diagnostics_.error_count() > errors_before) return nullptr;
     return program_;
   }
@@ -380,6 +381,7 @@ class Compiler {
       case front::Aggregate::latest: return MeterKind::latest;
       case front::Aggregate::average: return MeterKind::average;
       case front::Aggregate::weighted_sum: return MeterKind::weighted_sum;
+      case front::Aggregate::intervals: return MeterKind::intervals;
     }
     return MeterKind::sum;
   }
@@ -467,6 +469,7 @@ class Compiler {
       case MeterKind::latest: return Opcode::MLAST;
       case MeterKind::average: return Opcode::MAVG;
       case MeterKind::weighted_sum: return Opcode::MWSUM;
+      case MeterKind::intervals: return Opcode::MSPAN;
     }
     return Opcode::MSUM;
   }
@@ -660,6 +663,20 @@ class Compiler {
       location_ = charge.range.begin;
       emit(Opcode::LINE, index, quantity, amount);
       free_register(quantity);
+    }
+  }
+
+  void credits() {
+    for (const ast::Credit& credit : scheme_.credits) {
+      CreditUse use;
+      use.name = credit.name.text;
+      use.rule = credit.rule.text;
+      use.meter = credit.meter_index;
+      use.charges = credit.charge_indexes;
+      use.rows = credit.rows;
+      for (const auto& [name, value] : credit.params) use.params.emplace_back(name.text, value);
+      use.at = credit.range.begin;
+      program_->credits.push_back(std::move(use));
     }
   }
 

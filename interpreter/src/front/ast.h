@@ -221,6 +221,22 @@ struct TestCase {
   SourceRange range;
 };
 
+// A credit rule a plugin defines, fed with an intervals meter (the
+// downtime) and the charges it applies to.
+struct Credit {
+  Named name;
+  Named rule;
+  Named meter;
+  std::vector<Named> charges;  // empty: every charge
+  std::vector<std::pair<Named, Decimal>> params;
+  std::vector<std::vector<Decimal>> rows;
+  SourceRange range;
+
+  // Filled by the checker.
+  std::uint32_t meter_index = 0;
+  std::vector<std::uint32_t> charge_indexes;
+};
+
 struct Scheme {
   std::shared_ptr<const SourceFile> file;
   std::optional<Named> name;
@@ -241,6 +257,7 @@ struct Scheme {
   std::vector<Charge> charges;
   std::vector<Adjustment> adjustments;
   std::vector<TestCase> tests;
+  std::vector<Credit> credits;
 };
 
 }  // namespace tariff::ast

@@ -138,6 +138,23 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     a.included = adj->INCLUDED() != nullptr;
     a.range = range_of(adj);
     scheme.adjustments.push_back(std::move(a));
+  } else if (auto* credit = dynamic_cast<P::CreditDeclContext*>(ctx)) {
+    ast::Credit out;
+    out.name = named(credit->name, unquote(credit->name->getText()));
+    out.rule = ast::Named{credit->creditRule->getText(), range_of(credit->creditRule)};
+    out.meter = meter_ref(credit->meterRef());
+    for (auto* charge_name : credit->charges) out.charges.push_back(named(charge_name, unquote(charge_name->getText())));
+    if (auto* params = credit->pluginParams())
+      for (auto* param : params->pluginParam())
+        out.params.emplace_back(named(param->name, param->name->getText()),
+                              signed_number(param->signedNumber()).value_or(Decimal()));
+    for (auto* row : credit->pluginRow()) {
+      std::vector<Decimal> cells;
+      for (auto* cell : row->signedNumber()) cells.push_back(signed_number(cell).value_or(Decimal()));
+      out.rows.push_back(std::move(cells));
+    }
+    out.range = range_of(credit);
+    scheme.credits.push_back(std::move(out));
   } else if (auto* test = dynamic_cast<P::TestDeclContext*>(ctx)) {
     scheme.tests.push_back(test_case(test));
   }

@@ -23,13 +23,14 @@ std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept {
   if (name == "latest") return Aggregate::latest;
   if (name == "average") return Aggregate::average;
   if (name == "weighted_sum") return Aggregate::weighted_sum;
+  if (name == "intervals") return Aggregate::intervals;
   return std::nullopt;
 }
 
 namespace {
 
-const std::vector<std::string> kAggregates = {"sum",    "count",  "max",    "min",
-                                              "distinct", "latest", "average", "weighted_sum"};
+const std::vector<std::string> kAggregates = {"sum",    "count",  "max",     "min",         "distinct",
+                                              "latest", "average", "weighted_sum", "intervals"};
 const std::vector<std::string> kDirections = {"up", "down", "nearest"};
 const std::vector<std::string> kStages = {"day", "period"};
 const std::vector<std::string> kColumnTypes = {"id", "text", "decimal", "integer", "timestamp"};
@@ -89,6 +90,7 @@ class Checker {
     allowances();
     charges();
     adjustments();
+    credits();
     tests();
     unused_meters();
     return diagnostics_.error_count() == errors_before;
@@ -296,7 +298,7 @@ class Checker {
     }
   }
 
-  // Needs the `time` column for day windows, `latest` and `weighted_sum`.
+  // Needs the `time` column for day windows, `latest`, `weighted_sum` and `intervals`.
   void require_time(SourceRange range, std::string_view what) {
     if (has_time_) return;
     error(range, fmt::format("{} needs the time of each record", what),
@@ -311,7 +313,7 @@ class Checker {
     }
     if (body.window) {
       if (aggregate && (*aggregate == Aggregate::distinct || *aggregate == Aggregate::latest ||
-                        *aggregate == Aggregate::weighted_sum))
+                        *aggregate == Aggregate::weighted_sum || *aggregate == Aggregate::intervals))
         error(body.aggregate_range,
               fmt::format("`{}` cannot combine windows", body.aggregate),
               "over a window use sum, max, min, average or count");
@@ -354,7 +356,8 @@ class Checker {
           } else {
             expect(*body.argument, ast::Type::number, "the aggregated value");
           }
-          if (*aggregate == Aggregate::latest || *aggregate == Aggregate::weighted_sum)
+          if (*aggregate == Aggregate::latest || *aggregate == Aggregate::weighted_sum ||
+              *aggregate == Aggregate::intervals)
             require_time(body.aggregate_range, fmt::format("`{}`", body.aggregate));
           break;
       }
@@ -589,10 +592,11 @@ class Checker {
     if (!charge.plugin_meter_indexes.empty()) charge.meter_index = charge.plugin_meter_indexes.front();
     const PluginKindSignature* kind = nullptr;
     for (const auto& known : kinds_)
-      if (known.name == charge.plugin_kind.text) kind = &known;
+      if (known.name == charge.plugin_kind.text && !known.credit_rule) kind = &known;
     if (!kind) {
       std::vector<std::string> names;
-      for (const auto& known : kinds_) names.push_back(known.name);
+      for (const auto& known : kinds_)
+        if (!known.credit_rule) names.push_back(known.name);
       error(charge.plugin_kind.range, fmt::format("unknown tier kind `{}`", charge.plugin_kind.text),
             names.empty() ? std::string("no loaded plugin defines a tier kind; load the one defining it with --plugin PATH")
                           : suggestion_hint(charge.plugin_kind.text, names, "tier kinds"));
@@ -617,31 +621,95 @@ class Checker {
         break;
       }
     }
+    plugin_params(*kind, "tier kind", charge.plugin_params, charge.plugin_kind.range);
+  }
+
+  // The parameters given after `with` against what the kind or rule takes.
+  void plugin_params(const PluginKindSignature& kind, std::string_view what,
+                     const std::vector<std::pair<ast::Named, Decimal>>& params, SourceRange at) {
     std::set<std::string> given;
-    for (const auto& param : charge.plugin_params) {
+    for (const auto& param : params) {
       const ast::Named& name = param.first;
       const std::string& wanted = name.text;
-      const bool known = std::any_of(kind->params.begin(), kind->params.end(),
+      const bool known = std::any_of(kind.params.begin(), kind.params.end(),
                                      [&](const auto& p) { return p.first == wanted; });
       if (!known) {
         std::vector<std::string> names;
-        for (const auto& p : kind->params) names.push_back(p.first);
-        error(name.range, fmt::format("tier kind `{}` has no parameter `{}`", kind->name, name.text),
+        for (const auto& p : kind.params) names.push_back(p.first);
+        error(name.range, fmt::format("{} `{}` has no parameter `{}`", what, kind.name, name.text),
               suggestion_hint(name.text, names, "parameters"));
       }
       if (!given.insert(name.text).second)
         error(name.range, fmt::format("parameter `{}` is given twice", name.text));
     }
-    for (const auto& [name, required] : kind->params)
+    for (const auto& [name, required] : kind.params)
       if (required && !given.count(name))
-        error(charge.plugin_kind.range,
-              fmt::format("tier kind `{}` needs the parameter `{}`", kind->name, name),
-              fmt::format("add `with {} = ...` after the meters", name));
+        error(at, fmt::format("{} `{}` needs the parameter `{}`", what, kind.name, name),
+              fmt::format("add `with {} = ...`", name));
+  }
+
+  void credits() {
+    std::set<std::string> names;
+    for (auto& credit : scheme_.credits) {
+      if (!names.insert(credit.name.text).second)
+        error(credit.name.range, fmt::format("credit \"{}\" is declared twice", credit.name.text));
+      if (!scheme_.period_calendar)
+        error(credit.name.range, "a credit needs the billing period its downtime is measured over",
+              "add `period calendar month UTC`");
+      if (const auto meter = resolve_meter(credit.meter)) {
+        credit.meter_index = *meter;
+        used_meters_.insert(meter_names_[*meter]);
+        const std::string base = credit.meter.text.substr(0, credit.meter.text.find('['));
+        for (const auto& declared : scheme_.meters)
+          if (declared.name == base && declared.body.aggregate != "intervals")
+            error(credit.meter.range, fmt::format("meter `{}` is not an intervals meter", credit.meter.text),
+                  "a credit rule reads downtime: `meter outages = intervals seconds where event == \"outage\"`");
+      }
+      credit.charge_indexes = resolve_charges(credit.charges);
+      const PluginKindSignature* rule = nullptr;
+      for (const auto& known : kinds_)
+        if (known.name == credit.rule.text && known.credit_rule) rule = &known;
+      if (!rule) {
+        std::vector<std::string> rules;
+        for (const auto& known : kinds_)
+          if (known.credit_rule) rules.push_back(known.name);
+        error(credit.rule.range, fmt::format("unknown credit rule `{}`", credit.rule.text),
+              rules.empty() ? std::string("no loaded plugin defines a credit rule; load the one defining it with --plugin")
+                            : suggestion_hint(credit.rule.text, rules, "credit rules"));
+        continue;
+      }
+      for (std::size_t r = 1; r < credit.rows.size(); ++r)
+        if (credit.rows[r].size() != credit.rows.front().size()) {
+          error(credit.rule.range, fmt::format("row {} of the `{}` table has {} values, row 1 has {}", r + 1,
+                                               rule->name, credit.rows[r].size(), credit.rows.front().size()),
+                "every row of a table has the same number of values");
+          break;
+        }
+      plugin_params(*rule, "credit rule", credit.params, credit.rule.range);
+    }
+  }
+
+  // Charge names to indexes, each known (with "did you mean") and named once.
+  std::vector<std::uint32_t> resolve_charges(const std::vector<ast::Named>& names) {
+    std::vector<std::string> charge_names;
+    for (const auto& charge : scheme_.charges) charge_names.push_back(charge.name);
+    std::vector<std::uint32_t> indexes;
+    std::set<std::uint32_t> seen;
+    for (const auto& target : names) {
+      const auto found = std::find(charge_names.begin(), charge_names.end(), target.text);
+      if (found == charge_names.end()) {
+        error(target.range, fmt::format("no charge is named \"{}\"", target.text),
+              suggestion_hint(target.text, charge_names, "charges"));
+        continue;
+      }
+      const auto index = static_cast<std::uint32_t>(found - charge_names.begin());
+      if (!seen.insert(index).second) error(target.range, fmt::format("charge \"{}\" is named twice", target.text));
+      indexes.push_back(index);
+    }
+    return indexes;
   }
 
   void adjustments() {
-    std::vector<std::string> charge_names;
-    for (const auto& charge : scheme_.charges) charge_names.push_back(charge.name);
     const ast::Adjustment* overall_minimum = nullptr;
     const ast::Adjustment* overall_cap = nullptr;
     for (auto& adjustment : scheme_.adjustments) {
@@ -673,19 +741,7 @@ class Checker {
       else if (*kind == ast::AdjustmentKind::discount && adjustment.percent &&
                adjustment.amount > Decimal::from_int(1))
         error(adjustment.amount_range, "a discount cannot take more than 100%");
-      std::set<std::uint32_t> targets;
-      for (const auto& target : adjustment.charges) {
-        const auto found = std::find(charge_names.begin(), charge_names.end(), target.text);
-        if (found == charge_names.end()) {
-          error(target.range, fmt::format("no charge is named \"{}\"", target.text),
-                suggestion_hint(target.text, charge_names, "charges"));
-          continue;
-        }
-        const auto index = static_cast<std::uint32_t>(found - charge_names.begin());
-        if (!targets.insert(index).second)
-          error(target.range, fmt::format("charge \"{}\" is named twice", target.text));
-        adjustment.charge_indexes.push_back(index);
-      }
+      adjustment.charge_indexes = resolve_charges(adjustment.charges);
       // Minimums and caps may go unnamed; their invoice lines still need one.
       if (money && !adjustment.label)
         adjustment.label = ast::Named{*kind == ast::AdjustmentKind::minimum ? "Minimum commitment" : "Spend cap",
@@ -706,6 +762,7 @@ class Checker {
     for (const auto& charge : scheme_.charges) line_names.push_back(charge.name);
     for (const auto& adjustment : scheme_.adjustments)
       if (adjustment.label) line_names.push_back(adjustment.label->text);
+    for (const auto& credit : scheme_.credits) line_names.push_back(credit.name.text);
     std::set<std::string> names;
     for (auto& test : scheme_.tests) {
       if (!names.insert(test.name.text).second)

@@ -19,6 +19,7 @@ struct PluginKindSignature {
   std::uint32_t quantity_count = 0;  // 0: any
   std::uint32_t table_columns = 0;   // 0: any
   std::vector<std::pair<std::string, bool>> params;  // name, required
+  bool credit_rule = false;  // a credit rule rather than a tier kind
 };
 
 // True when the scheme has no errors (warnings allowed). `kinds` are the
@@ -27,7 +28,7 @@ bool check(ast::Scheme& scheme, Diagnostics& diagnostics,
            const std::vector<PluginKindSignature>& kinds = {});
 
 // The aggregations a meter may use.
-enum class Aggregate : std::uint8_t { sum, count, max, min, distinct, latest, average, weighted_sum };
+enum class Aggregate : std::uint8_t { sum, count, max, min, distinct, latest, average, weighted_sum, intervals };
 std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept;
 
 // The words that start an adjustment: `minimum`, `cap`, `discount`, `tax`.

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include "plugins/plugin_registry.h"
+
 namespace tariff {
 
 namespace {
@@ -68,8 +70,8 @@ std::string percent_text(Decimal fraction) {
 class Ledger {
  public:
   Ledger(const Program& program, const std::vector<std::uint32_t>& charges,
-         const std::vector<InvoiceLine>& lines)
-      : program_(program), checked_(program) {
+         const std::vector<InvoiceLine>& lines, const CreditFacts& facts)
+      : program_(program), checked_(program), facts_(facts) {
     for (std::size_t i = 0; i < lines.size(); ++i) items_.push_back(Item{{charges[i]}, lines[i].amount});
   }
 
@@ -85,6 +87,14 @@ class Ledger {
           return unexpected(AdjustmentError{
               info.at, fmt::format("{} \"{}\": {}", to_string(info.kind), info.name, describe(*error))});
         if (!adjustment.amount.is_zero()) out.push_back(std::move(adjustment));
+      }
+      if (stage != AdjustmentKind::minimum) continue;
+      for (const CreditUse& credit : program_.credits) {
+        auto adjustment = apply(credit);
+        if (!adjustment) return unexpected(AdjustmentError{credit.at, adjustment.error()});
+        if (const auto& error = checked_.error())
+          return unexpected(AdjustmentError{credit.at, fmt::format("credit \"{}\": {}", credit.name, describe(*error))});
+        if (!adjustment->amount.is_zero()) out.push_back(std::move(*adjustment));
       }
     }
     return out;
@@ -138,6 +148,52 @@ class Ledger {
         a.amount = tax(info, a);
         break;
     }
+    return a;
+  }
+
+  // A credit rule's credits, per charge, taken off that charge's lines.
+  Expected<Adjustment, std::string> apply(const CreditUse& credit) {
+    Adjustment a;
+    a.kind = "credit";
+    a.name = credit.name;
+    const CreditRuleRef* rule =
+        facts_.plugins ? facts_.plugins->registry().find_credit_rule(credit.rule) : nullptr;
+    if (!rule)
+      return unexpected(fmt::format("credit \"{}\": credit rule `{}` needs its plugin; load it with --plugin",
+                                    credit.name, credit.rule));
+    if (!facts_.period || !facts_.meters)
+      return unexpected(fmt::format("credit \"{}\": the billing period is not known", credit.name));
+    CreditInput input;
+    auto seconds = [](Decimal t) { return t.to_int64(RoundingMode::floor).value_or(0); };
+    input.period_start = seconds(facts_.period->start);
+    input.period_end = seconds(facts_.period->end);
+    for (const auto& [start, end] : merged_intervals((*facts_.meters)[credit.meter], facts_.period))
+      input.downtime.push_back(Downtime{seconds(start), seconds(end)});
+    std::vector<std::uint32_t> targets = credit.charges;
+    if (targets.empty())
+      for (std::uint32_t c = 0; c < program_.charges.size(); ++c) targets.push_back(c);
+    for (auto c : targets) {
+      Decimal net;
+      for (const Item& item : items_)
+        if (item.charges.size() == 1 && item.charges.front() == c) net = checked_.add(net, item.net);
+      input.charges.push_back(ChargeAmount{program_.charges[c].name, net});
+      a.base = checked_.add(a.base, net);
+    }
+    PluginParams params(credit.params.begin(), credit.params.end());
+    auto lines = compute_credit(*rule, input, credit.rows, params);
+    if (!lines) return unexpected(fmt::format("credit \"{}\": {}", credit.name, lines.error()));
+    Decimal total;
+    for (const CreditLine& line : *lines) {
+      const Decimal amount = checked_.staged(line.amount);
+      total = checked_.add(total, amount);
+      a.explain.push_back(fmt::format("{}: {}", line.charge, line.explanation));
+      for (Item& item : items_)
+        if (item.charges.size() == 1 && program_.charges[item.charges.front()].name == line.charge) {
+          item.net = checked_.subtract(item.net, amount);
+          break;
+        }
+    }
+    a.amount = total.negated();
     return a;
   }
 
@@ -208,6 +264,7 @@ class Ledger {
 
   const Program& program_;
   Checked checked_;
+  const CreditFacts& facts_;
   std::vector<Item> items_;
 };
 
@@ -215,8 +272,8 @@ class Ledger {
 
 Expected<std::vector<Adjustment>, AdjustmentError> apply_adjustments(
     const Program& program, const std::vector<std::uint32_t>& charges,
-    const std::vector<InvoiceLine>& lines) {
-  return Ledger(program, charges, lines).run();
+    const std::vector<InvoiceLine>& lines, const CreditFacts& facts) {
+  return Ledger(program, charges, lines, facts).run();
 }
 
 }  // namespace tariff

@@ -9,6 +9,7 @@
 #include "bytecode/program.h"
 #include "tariff/expected.h"
 #include "tariff/tariff.h"
+#include "vm/meter_state.h"
 
 namespace tariff {
 
@@ -17,11 +18,21 @@ struct AdjustmentError {
   std::string message;
 };
 
+// What the scheme's credits need of the run: the plugins defining the
+// credit rules, the billing period, and the account's meter state (for the
+// downtime intervals). A program without credits needs none of it.
+struct CreditFacts {
+  const Plugins* plugins = nullptr;
+  std::optional<PeriodBounds> period;
+  const std::vector<MeterSlot>* meters = nullptr;
+};
+
 // `lines[i]` is the invoice line of charge `charges[i]`, its amount as the
 // rounding stage leaves it. Returns the adjustments that change something,
-// in the order they were applied.
+// in the order they were applied: minimums and caps, credits, discounts,
+// taxes.
 Expected<std::vector<Adjustment>, AdjustmentError> apply_adjustments(
     const Program& program, const std::vector<std::uint32_t>& charges,
-    const std::vector<InvoiceLine>& lines);
+    const std::vector<InvoiceLine>& lines, const CreditFacts& facts = {});
 
 }  // namespace tariff

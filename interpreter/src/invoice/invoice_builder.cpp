@@ -26,7 +26,7 @@ void InvoiceBuilder::set_period(std::string start, std::string end) {
 }
 
 Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
-    const std::string& account, const std::vector<EmittedLine>& lines) {
+    const std::string& account, const std::vector<EmittedLine>& lines, const CreditFacts& facts) {
   const int digits = program_.minor_digits;
   const bool per_line = program_.rounding_stage == RoundingStage::line;
   AccountInvoice out;
@@ -63,7 +63,7 @@ Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
     charges_.push_back(emitted.charge);
     out.lines.push_back(std::move(line));
   }
-  auto adjustments = apply_adjustments(program_, charges_, out.lines);
+  auto adjustments = apply_adjustments(program_, charges_, out.lines, facts);
   charges_.clear();
   if (!adjustments) return unexpected(AccountError{adjustments.error().at, adjustments.error().message});
   out.adjustments = std::move(*adjustments);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bytecode/program.h"
+#include "invoice/adjustments.h"
 #include "tariff/tariff.h"
 #include "vm/vm.h"
 
@@ -24,7 +25,8 @@ class InvoiceBuilder {
   void set_period(std::string start, std::string end);
   // Accounts must be added in the order they appear on the invoice.
   Expected<std::monostate, AccountError> add_account(const std::string& account,
-                                                    const std::vector<EmittedLine>& lines);
+                                                    const std::vector<EmittedLine>& lines,
+                                                    const CreditFacts& facts = {});
   Expected<Invoice, RunError> finish(const ReadCounts& counts);
 
  private:

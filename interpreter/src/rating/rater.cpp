@@ -217,7 +217,7 @@ Expected<Invoice, RunError> Rater::finish() {
     if (auto ran = run_period(program, values, s.frame, lines, &s.pricer); !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), *id)});
-    if (auto added = builder.add_account(*id, lines); !added) {
+    if (auto added = builder.add_account(*id, lines, CreditFacts{s.plugins.get(), bounds, &slots}); !added) {
       const SourceLocation at = added.error().at;
       const std::string where = at.line == 0 ? program.source_name
                                              : fmt::format("{}:{}:{}", program.source_name, at.line, at.column);

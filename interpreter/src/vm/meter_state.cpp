@@ -84,6 +84,14 @@ void add_increment(MeterSlot& slot, Decimal value, Decimal time) {
   slot.seen = true;
 }
 
+Expected<std::monostate, DecimalError> add_interval(MeterSlot& slot, Decimal start, Decimal seconds) {
+  auto end = add(start, seconds);
+  if (!end) return unexpected(end.error());
+  slot.seen = true;
+  if (*end > start) slot.ensure_extra().points.emplace_back(start, *end);
+  return std::monostate{};
+}
+
 Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, MeterSlot&& from) {
   if (!from.seen && !from.extra) return std::monostate{};
   if (!into.seen && !into.extra) {
@@ -112,7 +120,8 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
           into.value = from.value, into.time = from.time;
         break;
       case MeterKind::distinct:
-      case MeterKind::weighted_sum: break;  // their state is in `extra`
+      case MeterKind::weighted_sum:
+      case MeterKind::intervals: break;  // their state is in `extra`
     }
     into.seen = true;
   }
@@ -171,6 +180,45 @@ Value weighted_sum(const MeterSlot& slot, const std::optional<PeriodBounds>& per
   return average->normalized();
 }
 
+}  // namespace
+
+std::vector<std::pair<Decimal, Decimal>> merged_intervals(const MeterSlot& slot,
+                                                          const std::optional<PeriodBounds>& period) {
+  std::vector<std::pair<Decimal, Decimal>> out;
+  if (!slot.extra) return out;
+  auto spans = slot.extra->points;
+  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second < b.second;
+  });
+  for (auto [start, end] : spans) {
+    if (period) {
+      start = std::max(start, period->start);
+      end = std::min(end, period->end);
+    }
+    if (end <= start) continue;
+    if (!out.empty() && start <= out.back().second)
+      out.back().second = std::max(out.back().second, end);
+    else
+      out.emplace_back(start, end);
+  }
+  return out;
+}
+
+namespace {
+
+// The seconds the intervals cover, overlaps counted once.
+Value covered_seconds(const MeterSlot& slot, const std::optional<PeriodBounds>& period) {
+  Decimal total;
+  for (const auto& [start, end] : merged_intervals(slot, period)) {
+    auto length = subtract(end, start);
+    if (!length) return length;
+    auto sum = add(total, *length);
+    if (!sum) return sum;
+    total = *sum;
+  }
+  return total;
+}
+
 Value base_value(MeterKind kind, const MeterSlot& slot, const std::optional<PeriodBounds>& period,
                  RoundingMode mode) {
   switch (kind) {
@@ -183,6 +231,7 @@ Value base_value(MeterKind kind, const MeterSlot& slot, const std::optional<Peri
       return mean->normalized();
     }
     case MeterKind::weighted_sum: return weighted_sum(slot, period, mode);
+    case MeterKind::intervals: return covered_seconds(slot, period);
     default: return slot.seen ? slot.value : Decimal();
   }
 }

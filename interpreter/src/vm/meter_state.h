@@ -33,7 +33,7 @@ struct MeterSlot {
 
 struct MeterExtra {
   std::unordered_set<std::string> distinct;
-  std::vector<std::pair<Decimal, Decimal>> points;  // (time, increment)
+  std::vector<std::pair<Decimal, Decimal>> points;  // (time, increment); intervals: (start, end)
   // Window key (outermost window first) -> the inner aggregation's state.
   std::map<std::vector<std::string>, MeterSlot> windows;
 };
@@ -51,6 +51,8 @@ void add_distinct(MeterSlot& slot, std::string_view value);
 void keep_latest(MeterSlot& slot, Decimal value, Decimal time);
 Expected<std::monostate, DecimalError> add_sample(MeterSlot& slot, Decimal value);
 void add_increment(MeterSlot& slot, Decimal value, Decimal time);
+// [start, start + seconds); a negative length is an empty interval.
+Expected<std::monostate, DecimalError> add_interval(MeterSlot& slot, Decimal start, Decimal seconds);
 
 // into := into ⊕ from, the aggregation's own combination.
 Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, MeterSlot&& from);
@@ -60,6 +62,11 @@ struct PeriodBounds {
   Decimal start;
   Decimal end;
 };
+
+// An intervals meter's intervals: clipped to the period, sorted, with
+// touching or overlapping ones merged.
+std::vector<std::pair<Decimal, Decimal>> merged_intervals(const MeterSlot& slot,
+                                                          const std::optional<PeriodBounds>& period);
 
 // The meter's value at period end: the aggregation, its windows reduced
 // innermost first, and its unit conversions. 0 when no record reached it.

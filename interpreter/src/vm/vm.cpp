@@ -292,6 +292,14 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
                     ctx.row->fields[*p.usage.time_column].number);
       VM_NEXT();
     }
+    VM_CASE(MSPAN) {
+      const Instruction& i = INS;
+      if (auto added = add_interval(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row),
+                                    ctx.row->fields[*p.usage.time_column].number, R[i.b]);
+          !added)
+        return fail(fmt::format("intervals of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
+      VM_NEXT();
+    }
     VM_CASE(CLASSIFY) {
       const Instruction& i = INS;
       const ClassTable& cls = p.classes[i.c];
