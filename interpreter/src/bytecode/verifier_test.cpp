@@ -285,3 +285,75 @@ TEST(Verifier, PluginUsesAndTheirOperand) {
 
 }  // namespace
 }  // namespace tariff
+
+namespace tariff {
+namespace {
+
+// Adjustments, credits, the intervals meter and the tier table models
+// added with them: each check fires on a hand-broken copy.
+Program adjusted_program() {
+  auto compiled = compile_source("a.tariff", R"(scheme "A" version "1"
+currency USD
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  event    text
+  quantity decimal
+}
+meter outages = intervals quantity where event == "outage"
+meter calls = sum quantity
+charge "Calls" = band calls { up to 10 flat 5  above at 1 per 10 flat 5 }
+minimum 100.00
+tax "VAT" 19% included on "Calls"
+)");
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  Program p = *compiled.program;
+  // A credit as the compiler would emit it (no plugin needs to be loaded).
+  p.credits.push_back(CreditUse{"SLA", "sla.tiered", 0, {0}, {{Decimal::from_int(99), Decimal::from_int(10)}}, {}, {}});
+  return p;
+}
+
+std::string adjusted_refusal(const std::function<void(Program&)>& breakage) {
+  Program p = adjusted_program();
+  breakage(p);
+  auto result = verify(p);
+  return result ? "(accepted)" : to_string(result.error());
+}
+
+TEST(Verifier, AdjustmentsCreditsIntervalsAndBands) {
+  EXPECT_EQ(adjusted_refusal([](Program&) {}), "(accepted)");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[0].amount = Decimal(); }),
+            "adjustment \"Minimum commitment\" is not positive");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[1].percent = false; }),
+            "adjustment \"VAT\": a tax must be a percentage");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[0].percent = true; }),
+            "adjustment \"Minimum commitment\": a minimum cannot be a percentage");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[0].included = true; }),
+            "adjustment \"Minimum commitment\": a minimum cannot be included in prices");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[1].charges = {7}; }),
+            "adjustment \"VAT\" applies to charge 7 which does not exist");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.credits[0].meter = 1; }),
+            "credit \"SLA\" reads meter 1, which is no intervals meter");
+  EXPECT_EQ(adjusted_refusal([](Program& p) {
+              p.billing_period.kind = PeriodKind::none;
+            }),
+            "credit \"SLA\" needs a billing period");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.credits[0].charges = {4}; }),
+            "credit \"SLA\" applies to charge 4 which does not exist");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.credits[0].rows.push_back({}); }),
+            "credit \"SLA\" has rows of different lengths");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.meters[0].kind = static_cast<MeterKind>(9); }),
+            "meter `outages` has an unknown aggregation");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.usage.time_column.reset(); }),
+            "a billing period needs the usage schema's time column");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.tier_tables[0].model = static_cast<TierModel>(3); }),
+            "tier table 0 has an unknown model");
+  // MSPAN's operand must be an intervals meter.
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.record.code[find_op(p.record, Opcode::MSPAN)].a = 1; }),
+            "record program, instruction 3: MSPAN operand a: meter 1 is a sum meter, not intervals");
+}
+
+}  // namespace
+}  // namespace tariff
