@@ -257,7 +257,7 @@ std::optional<tariff::UsageFormat> usage_format(const std::string& path, const s
 
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
                 const std::string& usage_format_flag, const std::string& period,
-                const std::string& format, const std::string& rejects_path, bool quiet) {
+                const std::string& format, const std::string& rejects_path, bool quiet, bool strict) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
   const auto& program = loaded.program;
@@ -322,6 +322,13 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
     std::cout << tariff::format_csv(*invoice);
   else
     std::cout << tariff::format_text(*invoice);
+  // The invoice is printed all the same: --strict changes the verdict, not
+  // what is rated.
+  if (strict && invoice->records.rejected > 0) {
+    std::cerr << fmt::format("tariff: error: {} record{} rejected (--strict)\n", invoice->records.rejected,
+                             invoice->records.rejected == 1 ? "" : "s");
+    return kDataError;
+  }
   return kOk;
 }
 
@@ -401,6 +408,8 @@ int main(int argc, char** argv) {
   bool quiet = false;
   invoice->add_flag("-q,--quiet", quiet,
                     "No progress bar, summary line or rejected-record lines on stderr");
+  bool strict = false;
+  invoice->add_flag("--strict", strict, "Exit 1 when any record is rejected (the invoice is still printed)");
 
   tariff::cli::CompareOptions compare_options;
   auto* compare = tariff::cli::add_compare_command(app, compare_options);
@@ -426,7 +435,7 @@ int main(int argc, char** argv) {
   if (*disasm) return run_disasm(disasm_scheme);
   if (*fmt_cmd) return run_fmt(fmt_schemes, fmt_write, fmt_check);
   if (*invoice)
-    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path, quiet);
+    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path, quiet, strict);
   if (*compare) return tariff::cli::run_compare(compare_options);
   if (*plot) return tariff::cli::run_plot(plot_options);
   return kUsageError;
