@@ -40,6 +40,7 @@ ON       : 'on';
 INCLUDED : 'included';
 TEST     : 'test';
 CREDIT   : 'credit';
+IMPORT   : 'import';
 EXPECT   : 'expect';
 RECORD   : 'record';
 WHERE    : 'where';

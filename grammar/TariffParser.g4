@@ -16,7 +16,8 @@ schemeHeader
 //   minimum 1_000.00 | cap 500.00 on "Messages" | discount "Launch" 10%
 //   tax "VAT" 19% | tax "VAT" 19% included
 declaration
-  : CURRENCY code=IDENT                                   # currencyDecl
+  : IMPORT module=STRING                                  # importDecl
+  | CURRENCY code=IDENT                                   # currencyDecl
   | ROUNDING roundingMode=IDENT (PER stage=IDENT)?                # roundingDecl
   | PERIOD calendar=IDENT unit=IDENT (zone=IDENT | zoneText=STRING)?  # periodDecl
   | USAGE LBRACE column* RBRACE                           # usageDecl

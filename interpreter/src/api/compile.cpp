@@ -14,6 +14,7 @@
 #include "compiler/compiler.h"
 #include "compiler/scheme_tests.h"
 #include "front/checker.h"
+#include "front/imports.h"
 #include "front/parser.h"
 #include "plugins/plugin_registry.h"
 #include "tariff/tariff.h"
@@ -49,6 +50,7 @@ CompileResult compile_source(std::string name, std::string text, const Plugins* 
   auto file = std::make_shared<const SourceFile>(std::move(name), std::move(text));
   auto scheme = front::parse_scheme(file, result.diagnostics);
   if (!scheme) return result;
+  if (!front::resolve_imports(*scheme, result.diagnostics)) return result;
   if (!front::check(*scheme, result.diagnostics, kind_signatures(plugins))) return result;
   std::shared_ptr<Program> program = compile(*scheme, result.diagnostics);
   if (!program) return result;

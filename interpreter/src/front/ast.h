@@ -241,6 +241,7 @@ struct Scheme {
   std::shared_ptr<const SourceFile> file;
   std::optional<Named> name;
   std::optional<Named> version;
+  std::vector<Named> imports;  // `import "rtc/agora"`: standard-library modules
   std::optional<Named> currency;
   std::optional<Named> rounding_mode;
   std::optional<Named> rounding_stage;

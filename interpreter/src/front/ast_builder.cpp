@@ -70,7 +70,9 @@ ast::Scheme AstBuilder::build(P::SchemeFileContext* tree) {
 }
 
 void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
-  if (auto* c = dynamic_cast<P::CurrencyDeclContext*>(ctx)) {
+  if (auto* import = dynamic_cast<P::ImportDeclContext*>(ctx)) {
+    scheme.imports.push_back(named(import->module, unquote(import->module->getText())));
+  } else if (auto* c = dynamic_cast<P::CurrencyDeclContext*>(ctx)) {
     if (scheme.currency)
       error(range_of(c), "the currency is declared twice",
             "a scheme bills in one currency; keep one `currency` line");
