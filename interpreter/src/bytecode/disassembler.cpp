@@ -131,8 +131,12 @@ std::string disassemble(const Program& p) {
     out += fmt::format("  k{} = {}\n", i, p.constants[i]);
   for (std::size_t i = 0; i < p.strings.size(); ++i)
     out += fmt::format("  s{} = \"{}\"\n", i, p.strings[i]);
-  if (p.billing_period.kind == PeriodKind::calendar_month)
-    out += fmt::format("  period: calendar month, zone offset {} s\n", p.billing_period.zone_offset);
+  if (p.billing_period.kind != PeriodKind::none)
+    out += fmt::format("  period: calendar {}, zone offset {} s\n",
+                       p.billing_period.kind == PeriodKind::calendar_month     ? "month"
+                       : p.billing_period.kind == PeriodKind::calendar_quarter ? "quarter"
+                                                                               : "year",
+                       p.billing_period.zone_offset);
   for (std::size_t i = 0; i < p.meters.size(); ++i) {
     const MeterInfo& meter = p.meters[i];
     out += fmt::format("  m{} = {} {}", i, to_string(meter.kind), meter.name);

@@ -59,7 +59,7 @@ struct MeterInfo {
 
 // The billing period: calendar months in a fixed-offset zone, or none (a
 // scheme without `period` rates whatever rows it is given).
-enum class PeriodKind : std::uint8_t { none, calendar_month };
+enum class PeriodKind : std::uint8_t { none, calendar_month, calendar_quarter, calendar_year };
 
 struct PeriodInfo {
   PeriodKind kind = PeriodKind::none;

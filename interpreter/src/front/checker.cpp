@@ -408,10 +408,11 @@ class Checker {
       error(scheme_.period_calendar->range,
             fmt::format("unknown period `{}`", scheme_.period_calendar->text),
             "periods are written `period calendar month UTC`");
-    if (scheme_.period_unit->text != "month")
-      error(scheme_.period_unit->range,
-            fmt::format("`calendar {}` periods are not supported yet", scheme_.period_unit->text),
-            "rate by calendar month: `period calendar month UTC`");
+    const std::string& unit = scheme_.period_unit->text;
+    if (unit != "month" && unit != "quarter" && unit != "year")
+      error(scheme_.period_unit->range, fmt::format("`calendar {}` periods are not supported", unit),
+            fmt::format("{} (anniversary periods are not supported yet)",
+                        suggestion_hint(unit, {"month", "quarter", "year"}, "calendar periods")));
     if (scheme_.period_zone && !parse_zone_offset(scheme_.period_zone->text))
       error(scheme_.period_zone->range, fmt::format("unknown time zone `{}`", scheme_.period_zone->text),
             "write UTC or a fixed offset in quotes, such as \"+08:00\"");

@@ -23,42 +23,66 @@ std::string format_local(std::int64_t epoch, std::int32_t offset) {
                      seconds % 3600 / 60, seconds % 60, zone);
 }
 
-BillingPeriod month(int year, unsigned month_number, std::int32_t offset) {
-  const int next_year = month_number == 12 ? year + 1 : year;
-  const unsigned next_month = month_number == 12 ? 1 : month_number + 1;
+// `months` calendar months from the first of `first_month`.
+BillingPeriod span(int year, unsigned first_month, unsigned months, std::int32_t offset, std::string label) {
+  const unsigned after = first_month - 1 + months;  // months from January of `year`
+  const int end_year = year + static_cast<int>(after / 12);
+  const unsigned end_month = after % 12 + 1;
   const std::int64_t start =
-      usage::days_from_civil({year, month_number, 1}) * usage::kSecondsPerDay - offset;
-  const std::int64_t end =
-      usage::days_from_civil({next_year, next_month, 1}) * usage::kSecondsPerDay - offset;
+      usage::days_from_civil({year, first_month, 1}) * usage::kSecondsPerDay - offset;
+  const std::int64_t end = usage::days_from_civil({end_year, end_month, 1}) * usage::kSecondsPerDay - offset;
   BillingPeriod period;
-  period.label = fmt::format("{:04}-{:02}", year, month_number);
+  period.label = std::move(label);
   period.bounds = {Decimal::from_int(start), Decimal::from_int(end)};
   period.start = format_local(start, offset);
   period.end = format_local(end, offset);
   return period;
 }
 
-}  // namespace
-
-BillingPeriod month_containing(Decimal time, std::int32_t zone_offset) {
-  const std::int64_t seconds = time.to_int64(RoundingMode::floor).value_or(0) + zone_offset;
-  const usage::CivilDate date = usage::civil_from_days(usage::day_number(seconds));
-  return month(date.y, date.m, zone_offset);
+BillingPeriod period_of(int year, unsigned month_number, const PeriodInfo& info) {
+  switch (info.kind) {
+    case PeriodKind::calendar_quarter: {
+      const unsigned quarter = (month_number - 1) / 3;
+      return span(year, quarter * 3 + 1, 3, info.zone_offset, fmt::format("{:04}-Q{}", year, quarter + 1));
+    }
+    case PeriodKind::calendar_year: return span(year, 1, 12, info.zone_offset, fmt::format("{:04}", year));
+    default: return span(year, month_number, 1, info.zone_offset, fmt::format("{:04}-{:02}", year, month_number));
+  }
 }
 
-Expected<BillingPeriod, std::string> parse_month(std::string_view text, std::int32_t zone_offset) {
+}  // namespace
+
+BillingPeriod period_containing(Decimal time, const PeriodInfo& info) {
+  const std::int64_t seconds = time.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset;
+  const usage::CivilDate date = usage::civil_from_days(usage::day_number(seconds));
+  return period_of(date.y, date.m, info);
+}
+
+Expected<BillingPeriod, std::string> parse_period(std::string_view text, const PeriodInfo& info) {
   auto digits = [&](std::size_t from, std::size_t count) {
     for (std::size_t i = from; i < from + count; ++i)
       if (text[i] < '0' || text[i] > '9') return false;
     return true;
   };
-  if (text.size() != 7 || text[4] != '-' || !digits(0, 4) || !digits(5, 2))
-    return unexpected(fmt::format("`{}` is not a month; write it as 2026-03", text));
-  const int year = std::stoi(std::string(text.substr(0, 4)));
-  const int month_number = std::stoi(std::string(text.substr(5, 2)));
-  if (month_number < 1 || month_number > 12)
-    return unexpected(fmt::format("`{}` has no month {}", text, month_number));
-  return month(year, static_cast<unsigned>(month_number), zone_offset);
+  const auto year = [&] { return std::stoi(std::string(text.substr(0, 4))); };
+  switch (info.kind) {
+    case PeriodKind::calendar_quarter:
+      if (text.size() != 7 || !digits(0, 4) || text.substr(4, 2) != "-Q" || text[6] < '1' || text[6] > '4')
+        return unexpected(fmt::format("`{}` is not a quarter; write it as 2026-Q1", text));
+      return period_of(year(), static_cast<unsigned>(text[6] - '1') * 3 + 1, info);
+    case PeriodKind::calendar_year:
+      if (text.size() != 4 || !digits(0, 4))
+        return unexpected(fmt::format("`{}` is not a year; write it as 2026", text));
+      return period_of(year(), 1, info);
+    default: {
+      if (text.size() != 7 || text[4] != '-' || !digits(0, 4) || !digits(5, 2))
+        return unexpected(fmt::format("`{}` is not a month; write it as 2026-03", text));
+      const int month_number = std::stoi(std::string(text.substr(5, 2)));
+      if (month_number < 1 || month_number > 12)
+        return unexpected(fmt::format("`{}` has no month {}", text, month_number));
+      return period_of(year(), static_cast<unsigned>(month_number), info);
+    }
+  }
 }
 
 }  // namespace tariff

@@ -96,13 +96,13 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
     if (has_period) {
       const Decimal time = row.fields[*program.usage.time_column].number;
       if (!s.period) {
-        s.period = month_containing(time, program.billing_period.zone_offset);
+        s.period = period_containing(time, program.billing_period);
         s.period_inferred = true;
       }
       if (time < s.period->bounds.start || time >= s.period->bounds.end) {
         ++outside;
         if (s.period_inferred)
-          s.other_months.insert(month_containing(time, program.billing_period.zone_offset).label);
+          s.other_months.insert(period_containing(time, program.billing_period).label);
         rejects.reject(Reject{std::string(row.file), row.line,
                               fmt::format("outside the billing period {} ({} to {})", s.period->label,
                                           s.period->start, s.period->end),
@@ -135,7 +135,7 @@ Expected<std::monostate, RunError> Rater::set_period(std::string_view month) {
   State& s = *state_;
   if (s.program->billing_period.kind == PeriodKind::none)
     return unexpected(RunError{"the scheme declares no billing period; remove --period"});
-  auto period = parse_month(month, s.program->billing_period.zone_offset);
+  auto period = parse_period(month, s.program->billing_period);
   if (!period) return unexpected(RunError{period.error()});
   s.period = *period;
   s.period_inferred = false;
