@@ -176,23 +176,26 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
     s.period_inferred = o.period_inferred;
   }
   s.other_months.insert(o.other_months.begin(), o.other_months.end());
-  for (std::size_t other_id = 0; other_id < o.account_ids.size(); ++other_id) {
-    const std::string_view account = o.account_ids.at(other_id);
+  std::optional<RunError> failed;
+  o.account_ids.for_each([&](std::size_t other_id, std::string_view account) {
+    if (failed) return;
     std::vector<MeterSlot>& meters = o.account_meters[other_id];
     const auto [id, inserted] = s.account_ids.insert(account);
     if (inserted) {
       s.account_meters.push_back(std::move(meters));
-      continue;
+      return;
     }
     for (std::size_t m = 0; m < meters.size(); ++m) {
       if (auto merged =
               tariff::merge(s.program->meters[m].kind, s.account_meters[id][m], std::move(meters[m]));
-          !merged)
-        return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
-                                               s.program->meters[m].name, account,
-                                               describe(merged.error()))});
+          !merged) {
+        failed = RunError{fmt::format("merging meter `{}` of account {}: {}", s.program->meters[m].name,
+                                      account, describe(merged.error()))};
+        return;
+      }
     }
-  }
+  });
+  if (failed) return unexpected(std::move(*failed));
   s.counts.read += o.counts.read;
   s.counts.accepted += o.counts.accepted;
   s.counts.rejected += o.counts.rejected;
@@ -207,10 +210,10 @@ Expected<Invoice, RunError> Rater::finish() {
   const Program& program = *s.program;
   // Invoices list accounts in byte order of their ids, whatever the order
   // of the rows: the same usage always gives the same bytes.
-  std::vector<std::size_t> ids(s.account_ids.size());
-  for (std::size_t id = 0; id < ids.size(); ++id) ids[id] = id;
-  std::sort(ids.begin(), ids.end(),
-            [&](std::size_t a, std::size_t b) { return s.account_ids.at(a) < s.account_ids.at(b); });
+  std::vector<std::pair<std::string_view, std::size_t>> ids;
+  ids.reserve(s.account_ids.size());
+  s.account_ids.for_each([&](std::size_t id, std::string_view account) { ids.emplace_back(account, id); });
+  std::sort(ids.begin(), ids.end());
 
   if (s.period_inferred && !s.other_months.empty()) {
     std::string months = s.period->label;
@@ -225,10 +228,10 @@ Expected<Invoice, RunError> Rater::finish() {
   if (s.period) bounds = s.period->bounds;
   std::vector<EmittedLine> lines;
   std::vector<Decimal> values(program.meters.size());
-  for (const std::size_t account : ids) {
-    const std::string id(s.account_ids.at(account));
+  for (const auto& [account, index] : ids) {
+    const std::string id(account);
     lines.clear();
-    const auto& slots = s.account_meters[account];
+    const auto& slots = s.account_meters[index];
     for (std::size_t m = 0; m < program.meters.size(); ++m) {
       auto value = meter_value(program.meters[m], slots[m], bounds, program.rounding);
       if (!value)

@@ -27,6 +27,18 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept
   return true;
 }
 
+// Up to 18 plain digits, the usual quantity: the value Decimal::parse
+// gives (scale 0, already normalized) without its general passes.
+std::optional<Decimal> plain_digits(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return Decimal::from_int(value);
+}
+
 }  // namespace
 
 BlockFramer::BlockFramer(std::istream& in, std::size_t block_size, std::size_t max_record_bytes,
@@ -123,6 +135,10 @@ std::optional<std::string> type_column_value(const Column& column, std::string_v
       return std::nullopt;
     case ColumnType::decimal:
     case ColumnType::integer: {
+      if (const auto plain = plain_digits(text)) {
+        number = *plain;
+        return std::nullopt;
+      }
       auto parsed = Decimal::parse(text);
       if (!parsed)
         return fmt::format("bad number in column `{}`: {}", column.name, describe(parsed.error()));

@@ -146,8 +146,8 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
   }
   if (from.extra) {
     MeterExtra& target = into.ensure_extra();
-    const StringSet& values = from.extra->distinct;
-    for (std::size_t id = 0; id < values.size(); ++id) target.distinct.insert(values.at(id));
+    from.extra->distinct.for_each(
+        [&](std::size_t, std::string_view value) { target.distinct.insert(value); });
     target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
     for (auto& [key, inner] : from.extra->windows) {
       if (auto merged = merge(kind, target.windows[key], std::move(inner)); !merged) return merged;

@@ -9,8 +9,8 @@ namespace tariff {
 namespace {
 
 constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15u;
-constexpr int kIdBits = 40;
-constexpr std::uint64_t kIdMask = (std::uint64_t{1} << kIdBits) - 1;
+constexpr int kOffsetBits = 40;
+constexpr std::uint64_t kOffsetMask = (std::uint64_t{1} << kOffsetBits) - 1;
 
 constexpr std::uint64_t mix(std::uint64_t x) noexcept {
   x ^= x >> 32;
@@ -19,8 +19,27 @@ constexpr std::uint64_t mix(std::uint64_t x) noexcept {
   return x;
 }
 
-constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept { return hash >> kIdBits << kIdBits; }
-constexpr std::size_t id_of(std::uint64_t slot) noexcept { return (slot & kIdMask) - 1; }
+constexpr std::uint64_t tag_of(std::uint64_t hash) noexcept {
+  return hash >> kOffsetBits << kOffsetBits;
+}
+constexpr std::size_t offset_of(std::uint64_t slot) noexcept { return (slot & kOffsetMask) - 1; }
+
+void append_varint(std::string& out, std::size_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+std::size_t read_varint(const char*& p) noexcept {
+  std::size_t value = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(*p++);
+    value |= static_cast<std::size_t>(byte & 0x7F) << shift;
+    if (byte < 0x80) return value;
+  }
+}
 
 }  // namespace
 
@@ -44,32 +63,35 @@ std::uint64_t StringSet::hash(std::string_view text) noexcept {
   return mix(h);
 }
 
+StringSet::Entry StringSet::entry_at(std::size_t offset) const noexcept {
+  const char* p = arena_.data() + offset;
+  const std::size_t length = read_varint(p);
+  const std::size_t id = read_varint(p);
+  const std::string_view text(p, length);
+  return Entry{id, text, static_cast<std::size_t>(p + length - arena_.data())};
+}
+
 std::size_t StringSet::probe(std::string_view text, std::uint64_t h) const noexcept {
   const std::size_t mask = slots_.size() - 1;
   const std::uint64_t tag = tag_of(h);
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     const std::uint64_t slot = slots_[i];
     if (slot == 0) return i;
-    if (tag_of(slot) == tag && at(id_of(slot)) == text) return i;
+    if (tag_of(slot) == tag && entry_at(offset_of(slot)).text == text) return i;
   }
 }
 
-std::optional<std::size_t> StringSet::find(std::string_view text) const noexcept {
-  if (slots_.empty()) return std::nullopt;
-  const std::uint64_t slot = slots_[probe(text, hash(text))];
-  if (slot == 0) return std::nullopt;
-  return id_of(slot);
-}
-
 StringSet::Insertion StringSet::insert(std::string_view text) {
-  if (4 * (size() + 1) > 3 * slots_.size()) grow();
+  if (4 * (size_ + 1) > 3 * slots_.size()) grow();
   const std::uint64_t h = hash(text);
   const std::size_t at_slot = probe(text, h);
-  if (slots_[at_slot] != 0) return Insertion{id_of(slots_[at_slot]), false};
-  const std::size_t id = size();
-  bytes_.append(text);
-  ends_.push_back(bytes_.size());
-  slots_[at_slot] = tag_of(h) | (id + 1);
+  if (slots_[at_slot] != 0) return Insertion{entry_at(offset_of(slots_[at_slot])).id, false};
+  const std::size_t id = size_++;
+  const std::size_t offset = arena_.size();
+  append_varint(arena_, text.size());
+  append_varint(arena_, id);
+  arena_.append(text);
+  slots_[at_slot] = tag_of(h) | (offset + 1);
   return Insertion{id, true};
 }
 
@@ -77,11 +99,13 @@ StringSet::Insertion StringSet::insert(std::string_view text) {
 void StringSet::grow() {
   slots_.assign(slots_.empty() ? 8 : 2 * slots_.size(), 0);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t id = 0; id < size(); ++id) {
-    const std::uint64_t h = hash(at(id));
+  for (std::size_t at = 0; at < arena_.size();) {
+    const Entry entry = entry_at(at);
+    const std::uint64_t h = hash(entry.text);
     std::size_t i = h & mask;
     while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = tag_of(h) | (id + 1);
+    slots_[i] = tag_of(h) | (at + 1);
+    at = entry.next;
   }
 }
 
