@@ -14,6 +14,7 @@
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
 #include "vm/string_set.h"
+#include "vm/text_equal.h"
 #include "vm/vm.h"
 
 namespace tariff {
@@ -129,7 +130,7 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
       }
     }
     const std::string_view account = row.fields[account_column].text;
-    if (!last_meters || account != last_account) {
+    if (!last_meters || !text_equal(account, last_account)) {
       const auto [id, inserted] = s.account_ids.insert(account);
       if (inserted) s.account_meters.emplace_back(meter_count);
       last_account.assign(account);

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "vm/text_equal.h"
+
 namespace tariff {
 
 namespace {
@@ -56,8 +58,10 @@ std::uint64_t StringSet::hash(std::string_view text) noexcept {
     left -= 8;
   }
   if (left > 0) {
+    // Byte by byte: a memcpy of a variable length would be a call.
     std::uint64_t word = 0;
-    std::memcpy(&word, p, left);
+    for (std::size_t i = 0; i < left; ++i)
+      word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
     h = mix(h ^ word) * kMultiplier;
   }
   return mix(h);
@@ -77,7 +81,7 @@ std::size_t StringSet::probe(std::string_view text, std::uint64_t h) const noexc
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     const std::uint64_t slot = slots_[i];
     if (slot == 0) return i;
-    if (tag_of(slot) == tag && entry_at(offset_of(slot)).text == text) return i;
+    if (tag_of(slot) == tag && text_equal(entry_at(offset_of(slot)).text, text)) return i;
   }
 }
 

@@ -4,6 +4,7 @@
 // Operands are not checked here: verify() has proven them in range.
 #include "vm/vm.h"
 
+#include "vm/text_equal.h"
 #include "vm/tiers.h"
 
 #include <fmt/format.h>
@@ -151,12 +152,12 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(EQFS) {
       const Instruction& i = INS;
-      R[i.a] = boolean(ctx.row->fields[i.b].text == p.strings[i.c]);
+      R[i.a] = boolean(text_equal(ctx.row->fields[i.b].text, p.strings[i.c]));
       VM_NEXT();
     }
     VM_CASE(EQFF) {
       const Instruction& i = INS;
-      R[i.a] = boolean(ctx.row->fields[i.b].text == ctx.row->fields[i.c].text);
+      R[i.a] = boolean(text_equal(ctx.row->fields[i.b].text, ctx.row->fields[i.c].text));
       VM_NEXT();
     }
     VM_CASE(ADD) {
