@@ -14,7 +14,7 @@
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
 #include "vm/string_set.h"
-#include "vm/text_equal.h"
+#include "vm/hot_compare.h"
 #include "vm/vm.h"
 
 namespace tariff {
@@ -118,7 +118,8 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
         s.period = month_containing(time, program.billing_period.zone_offset);
         s.period_inferred = true;
       }
-      if (time < s.period->bounds.start || time >= s.period->bounds.end) {
+      if (compare_fast(time, s.period->bounds.start) < 0 ||
+          compare_fast(time, s.period->bounds.end) >= 0) {
         ++outside;
         if (s.period_inferred)
           s.other_months.insert(month_containing(time, program.billing_period.zone_offset).label);

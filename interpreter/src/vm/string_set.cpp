@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "vm/text_equal.h"
+#include "vm/hot_compare.h"
 
 namespace tariff {
 

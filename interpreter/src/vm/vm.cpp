@@ -4,7 +4,7 @@
 // Operands are not checked here: verify() has proven them in range.
 #include "vm/vm.h"
 
-#include "vm/text_equal.h"
+#include "vm/hot_compare.h"
 #include "vm/tiers.h"
 
 #include <fmt/format.h>
@@ -75,12 +75,6 @@ MeterSlot& record_slot(const Program& p, Context& ctx, std::size_t meter) {
 
 Decimal boolean(bool b) { return Decimal::from_int(b ? 1 : 0); }
 
-// compare() without the call when the scales agree, as they mostly do
-// (class bounds and integer columns, band indexes and their constants).
-int compare_fast(Decimal a, Decimal b) noexcept {
-  if (a.scale() == b.scale()) return (a.mantissa() > b.mantissa()) - (a.mantissa() < b.mantissa());
-  return compare(a, b);
-}
 
 RoundingMode mode_of(std::uint8_t d) { return static_cast<RoundingMode>(rounding_mode_bits(d)); }
 int scale_of(std::uint8_t d) { return rounding_scale_bits(d); }
