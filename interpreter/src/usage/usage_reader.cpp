@@ -41,6 +41,13 @@ std::optional<Decimal> plain_digits(std::string_view text) noexcept {
 
 }  // namespace
 
+void ByteBuffer::resize(std::size_t size) {
+  std::unique_ptr<char[]> resized(new char[size]);  // default-initialized: not zeroed
+  if (size_ > 0) std::memcpy(resized.get(), bytes_.get(), std::min(size, size_));
+  bytes_ = std::move(resized);
+  size_ = size;
+}
+
 BlockFramer::BlockFramer(std::istream& in, std::size_t block_size, std::size_t max_record_bytes,
                          std::size_t padding)
     : in_(in),
@@ -82,6 +89,9 @@ bool BlockFramer::refill() {
     got = static_cast<std::size_t>(in_.gcount());
   }
   data_end_ += got;
+  // Parsers may read the padding but never depend on it; zeros keep even
+  // that deterministic.
+  std::memset(buffer_.data() + data_end_, 0, padding_);
   if (in_.bad()) {
     input_failed_ = true;
     input_exhausted_ = true;
