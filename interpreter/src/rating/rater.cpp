@@ -13,8 +13,8 @@
 #include "rating/billing_period.h"
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
-#include "vm/string_set.h"
 #include "vm/hot_compare.h"
+#include "vm/string_set.h"
 #include "vm/vm.h"
 
 namespace tariff {

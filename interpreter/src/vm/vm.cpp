@@ -75,7 +75,6 @@ MeterSlot& record_slot(const Program& p, Context& ctx, std::size_t meter) {
 
 Decimal boolean(bool b) { return Decimal::from_int(b ? 1 : 0); }
 
-
 RoundingMode mode_of(std::uint8_t d) { return static_cast<RoundingMode>(rounding_mode_bits(d)); }
 int scale_of(std::uint8_t d) { return rounding_scale_bits(d); }
 
