@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
@@ -14,6 +13,8 @@
 #include "rating/registry_pricer.h"
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
+#include "vm/hot_compare.h"
+#include "vm/string_set.h"
 #include "vm/vm.h"
 
 namespace tariff {
@@ -29,7 +30,9 @@ struct Rater::State {
   std::shared_ptr<const Plugins> plugins;  // kept alive for the pricer
   Frame frame;
   RegistryPricer pricer;
-  std::unordered_map<std::string, std::vector<MeterSlot>> accounts;
+  // Account ids and, by the same index, each account's meter state.
+  StringSet account_ids;
+  std::vector<std::vector<MeterSlot>> account_meters;
   ReadCounts counts;
   std::optional<BillingPeriod> period;
   bool period_inferred = false;
@@ -74,9 +77,9 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
   usage::Row row;
   const std::size_t meter_count = program.meters.size();
   const std::uint32_t account_column = program.usage.account_column;
-  // Rows of one account usually come together: remember the last one.
+  // Rows of one account often come together: remember the last one.
   std::string last_account;
-  std::vector<MeterSlot>* last_meters = nullptr;
+  MeterSlot* last_meters = nullptr;
   const bool has_period = program.billing_period.kind != PeriodKind::none;
   std::uint64_t outside = 0;
   // Progress every few thousand accepted rows.
@@ -99,7 +102,8 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
         s.period = period_containing(time, program.billing_period);
         s.period_inferred = true;
       }
-      if (time < s.period->bounds.start || time >= s.period->bounds.end) {
+      if (compare_fast(time, s.period->bounds.start) < 0 ||
+          compare_fast(time, s.period->bounds.end) >= 0) {
         ++outside;
         if (s.period_inferred)
           s.other_months.insert(period_containing(time, program.billing_period).label);
@@ -111,13 +115,13 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
       }
     }
     const std::string_view account = row.fields[account_column].text;
-    if (!last_meters || account != last_account) {
-      auto [it, inserted] = s.accounts.try_emplace(std::string(account));
-      if (inserted) it->second.resize(meter_count);
+    if (!last_meters || !text_equal(account, last_account)) {
+      const auto [id, inserted] = s.account_ids.insert(account);
+      if (inserted) s.account_meters.emplace_back(meter_count);
       last_account.assign(account);
-      last_meters = &it->second;
+      last_meters = s.account_meters[id].data();
     }
-    if (auto ran = run_record(program, row, last_meters->data(), s.frame); !ran)
+    if (auto ran = run_record(program, row, last_meters, s.frame); !ran)
       return unexpected(RunError{fmt::format(
           "{} (rating {}:{})", located(program, program.record, ran.error().pc, ran.error().message),
           name, row.line)});
@@ -158,24 +162,31 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
     s.period_inferred = o.period_inferred;
   }
   s.other_months.insert(o.other_months.begin(), o.other_months.end());
-  for (auto& [account, meters] : o.accounts) {
-    auto [it, inserted] = s.accounts.try_emplace(account);
+  std::optional<RunError> failed;
+  o.account_ids.for_each([&](std::size_t other_id, std::string_view account) {
+    if (failed) return;
+    std::vector<MeterSlot>& meters = o.account_meters[other_id];
+    const auto [id, inserted] = s.account_ids.insert(account);
     if (inserted) {
-      it->second = std::move(meters);
-      continue;
+      s.account_meters.push_back(std::move(meters));
+      return;
     }
     for (std::size_t m = 0; m < meters.size(); ++m) {
-      if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], std::move(meters[m]));
-          !merged)
-        return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
-                                               s.program->meters[m].name, account,
-                                               describe(merged.error()))});
+      if (auto merged =
+              tariff::merge(s.program->meters[m].kind, s.account_meters[id][m], std::move(meters[m]));
+          !merged) {
+        failed = RunError{fmt::format("merging meter `{}` of account {}: {}", s.program->meters[m].name,
+                                      account, describe(merged.error()))};
+        return;
+      }
     }
-  }
+  });
+  if (failed) return unexpected(std::move(*failed));
   s.counts.read += o.counts.read;
   s.counts.accepted += o.counts.accepted;
   s.counts.rejected += o.counts.rejected;
-  o.accounts.clear();
+  o.account_ids = StringSet();
+  o.account_meters.clear();
   o.counts = {};
   return std::monostate{};
 }
@@ -185,10 +196,10 @@ Expected<Invoice, RunError> Rater::finish() {
   const Program& program = *s.program;
   // Invoices list accounts in byte order of their ids, whatever the order
   // of the rows: the same usage always gives the same bytes.
-  std::vector<const std::string*> ids;
-  ids.reserve(s.accounts.size());
-  for (const auto& entry : s.accounts) ids.push_back(&entry.first);
-  std::sort(ids.begin(), ids.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  std::vector<std::pair<std::string_view, std::size_t>> ids;
+  ids.reserve(s.account_ids.size());
+  s.account_ids.for_each([&](std::size_t id, std::string_view account) { ids.emplace_back(account, id); });
+  std::sort(ids.begin(), ids.end());
 
   if (s.period_inferred && !s.other_months.empty()) {
     std::string months = s.period->label;
@@ -203,25 +214,26 @@ Expected<Invoice, RunError> Rater::finish() {
   if (s.period) bounds = s.period->bounds;
   std::vector<EmittedLine> lines;
   std::vector<Decimal> values(program.meters.size());
-  for (const std::string* id : ids) {
+  for (const auto& [account, index] : ids) {
+    const std::string id(account);
     lines.clear();
-    const auto& slots = s.accounts.at(*id);
+    const auto& slots = s.account_meters[index];
     for (std::size_t m = 0; m < program.meters.size(); ++m) {
       auto value = meter_value(program.meters[m], slots[m], bounds, program.rounding);
       if (!value)
         return unexpected(RunError{fmt::format("{}: error: meter `{}` of account {}: {}",
-                                               program.source_name, program.meters[m].name, *id,
+                                               program.source_name, program.meters[m].name, id,
                                                describe(value.error()))});
       values[m] = *value;
     }
     if (auto ran = run_period(program, values, s.frame, lines, &s.pricer); !ran)
       return unexpected(RunError{fmt::format(
-          "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), *id)});
-    if (auto added = builder.add_account(*id, lines, CreditFacts{s.plugins.get(), bounds, &slots}); !added) {
+          "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), id)});
+    if (auto added = builder.add_account(id, lines, CreditFacts{s.plugins.get(), bounds, &slots}); !added) {
       const SourceLocation at = added.error().at;
       const std::string where = at.line == 0 ? program.source_name
                                              : fmt::format("{}:{}:{}", program.source_name, at.line, at.column);
-      return unexpected(RunError{fmt::format("{}: error: account {}: {}", where, *id, added.error().message)});
+      return unexpected(RunError{fmt::format("{}: error: account {}: {}", where, id, added.error().message)});
     }
   }
   return builder.finish(s.counts);

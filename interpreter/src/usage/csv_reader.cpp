@@ -158,16 +158,23 @@ bool CsvRecordFramer::scan_buffered() {
         break;
       case ScanState::unquoted: {
         p = find_unquoted_stop(p, end);
-        if (p == end) break;
+        // Most fields are unquoted: after a comma the next one starts here
+        // as field_start would start it, without a round of the switch.
+        while (p != end && *p == ',') {
+          end_field(offset(p));
+          ++p;
+          if (p == end || *p == '"') {
+            state_ = ScanState::field_start;
+            break;
+          }
+          field_has_escapes_ = false;
+          field_begin_ = offset(p);
+          p = find_unquoted_stop(p, end);
+        }
+        if (p == end || state_ != ScanState::unquoted) break;
         if (*p == '"') {
           note_quote_problem(QuoteProblem::stray_quote);
           ++p;
-          break;
-        }
-        if (*p == ',') {
-          end_field(offset(p));
-          ++p;
-          state_ = ScanState::field_start;
           break;
         }
         std::size_t field_end = offset(p);

@@ -215,7 +215,7 @@ bool NdjsonLineFramer::is_blank() const noexcept {
 
 void NdjsonLineFramer::end_line(std::size_t length) {
   if (!too_long_) {
-    if (length > 0 && buffer_[record_begin_ + length - 1] == '\r') --length;
+    if (length > 0 && buffer_.data()[record_begin_ + length - 1] == '\r') --length;
     if (length > max_record_bytes_) {
       too_long_ = true;
       long_line_prefix_.assign(buffer_.data() + record_begin_,

@@ -27,7 +27,26 @@ bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept
   return true;
 }
 
+// Up to 18 plain digits, the usual quantity: the value Decimal::parse
+// gives (scale 0, already normalized) without its general passes.
+std::optional<Decimal> plain_digits(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return Decimal::from_int(value);
+}
+
 }  // namespace
+
+void ByteBuffer::resize(std::size_t size) {
+  std::unique_ptr<char[]> resized(new char[size]);  // default-initialized: not zeroed
+  if (size_ > 0) std::memcpy(resized.get(), bytes_.get(), std::min(size, size_));
+  bytes_ = std::move(resized);
+  size_ = size;
+}
 
 BlockFramer::BlockFramer(std::istream& in, std::size_t block_size, std::size_t max_record_bytes,
                          std::size_t padding)
@@ -70,6 +89,9 @@ bool BlockFramer::refill() {
     got = static_cast<std::size_t>(in_.gcount());
   }
   data_end_ += got;
+  // Parsers may read the padding but never depend on it; zeros keep even
+  // that deterministic.
+  std::memset(buffer_.data() + data_end_, 0, padding_);
   if (in_.bad()) {
     input_failed_ = true;
     input_exhausted_ = true;
@@ -123,6 +145,10 @@ std::optional<std::string> type_column_value(const Column& column, std::string_v
       return std::nullopt;
     case ColumnType::decimal:
     case ColumnType::integer: {
+      if (const auto plain = plain_digits(text)) {
+        number = *plain;
+        return std::nullopt;
+      }
       auto parsed = Decimal::parse(text);
       if (!parsed)
         return fmt::format("bad number in column `{}`: {}", column.name, describe(parsed.error()));

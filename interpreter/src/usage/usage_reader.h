@@ -40,6 +40,22 @@ class UsageReader {
   virtual std::optional<std::string> input_error() const = 0;
 };
 
+// Bytes that grow keeping their content but are never zero-filled: the
+// block buffer is megabytes, and zeroing it (touching every page) cost a
+// short run more than reading its input.
+class ByteBuffer {
+ public:
+  char* data() noexcept { return bytes_.get(); }
+  const char* data() const noexcept { return bytes_.get(); }
+  std::size_t size() const noexcept { return size_; }
+  // Keeps the first min(size, size()) bytes; the rest are unset.
+  void resize(std::size_t size);
+
+ private:
+  std::unique_ptr<char[]> bytes_;
+  std::size_t size_ = 0;
+};
+
 // The block input every framer reads through: the stream is read a block
 // at a time into one buffer, in which records are framed in place. The
 // framers derive from it and keep their own record state.
@@ -67,7 +83,7 @@ class BlockFramer {
   std::size_t block_size_;
   std::size_t max_record_bytes_;
   std::size_t padding_;
-  std::vector<char> buffer_;
+  ByteBuffer buffer_;
   std::size_t record_begin_ = 0;  // buffer offsets
   std::size_t scan_pos_ = 0;
   std::size_t data_end_ = 0;

@@ -2,6 +2,9 @@
 #include "vm/meter_state.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <iterator>
 
 #include "usage/timestamp.h"
 
@@ -14,26 +17,52 @@ MeterExtra& MeterSlot::ensure_extra() {
 
 namespace {
 
-std::string day_key(Decimal time, std::int32_t zone_offset) {
+void append_key_component(std::string& key, std::string_view component) {
+  const auto length = static_cast<std::uint32_t>(component.size());
+  char prefix[sizeof length];
+  std::memcpy(prefix, &length, sizeof length);
+  key.append(prefix, sizeof prefix);
+  key.append(component);
+}
+
+// The record's day in the zone, as decimal digits of the day number.
+void append_day_component(std::string& key, Decimal time, std::int32_t zone_offset) {
   // Whole seconds are enough to place a record in its day.
   const std::int64_t seconds = time.to_int64(RoundingMode::floor).value_or(0) + zone_offset;
-  return std::to_string(usage::day_number(seconds));
+  char digits[24];
+  const auto written = std::to_chars(std::begin(digits), std::end(digits), usage::day_number(seconds));
+  append_key_component(key, std::string_view(digits, static_cast<std::size_t>(written.ptr - digits)));
+}
+
+// The components of a window key, outermost first.
+std::vector<std::string> key_components(std::string_view key) {
+  std::vector<std::string> components;
+  while (!key.empty()) {
+    std::uint32_t length = 0;
+    std::memcpy(&length, key.data(), sizeof length);
+    components.emplace_back(key.substr(sizeof length, length));
+    key.remove_prefix(sizeof length + length);
+  }
+  return components;
 }
 
 }  // namespace
 
 MeterSlot& slot_for_record(const Program& program, const MeterInfo& meter, MeterSlot& slot,
-                           const usage::Row& row) {
+                           const usage::Row& row, std::string& key) {
   if (meter.windows.empty()) return slot;
-  std::vector<std::string> key;
-  key.reserve(meter.windows.size());
+  key.clear();
   for (auto w = meter.windows.rbegin(); w != meter.windows.rend(); ++w) {
     if (w->kind == WindowKind::day)
-      key.push_back(day_key(row.fields[*program.usage.time_column].number, program.billing_period.zone_offset));
+      append_day_component(key, row.fields[*program.usage.time_column].number,
+                           program.billing_period.zone_offset);
     else
-      key.emplace_back(row.fields[w->column].text);
+      append_key_component(key, row.fields[w->column].text);
   }
-  return slot.ensure_extra().windows[std::move(key)];
+  auto& windows = slot.ensure_extra().windows;
+  const auto found = windows.find(std::string_view(key));
+  if (found != windows.end()) return found->second;
+  return windows.emplace(key, MeterSlot{}).first->second;
 }
 
 Expected<std::monostate, DecimalError> add_to_sum(MeterSlot& slot, Decimal value) {
@@ -55,8 +84,7 @@ void keep_min(MeterSlot& slot, Decimal value) {
 }
 
 void add_distinct(MeterSlot& slot, std::string_view value) {
-  auto& set = slot.ensure_extra().distinct;
-  if (set.find(std::string(value)) == set.end()) set.emplace(value);
+  slot.ensure_extra().distinct.insert(value);
   slot.seen = true;
 }
 
@@ -127,7 +155,8 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
   }
   if (from.extra) {
     MeterExtra& target = into.ensure_extra();
-    target.distinct.merge(from.extra->distinct);
+    from.extra->distinct.for_each(
+        [&](std::size_t, std::string_view value) { target.distinct.insert(value); });
     target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
     for (auto& [key, inner] : from.extra->windows) {
       if (auto merged = merge(kind, target.windows[key], std::move(inner)); !merged) return merged;
@@ -296,7 +325,7 @@ Expected<Decimal, DecimalError> meter_value(const MeterInfo& meter, const MeterS
     if (!value) return value;
     auto converted = convert(*value, conversion_at(meter, 0), mode);
     if (!converted) return converted;
-    level.emplace(key, *converted);
+    level.emplace(key_components(key), *converted);
   }
   for (std::size_t w = 0; w < meter.windows.size(); ++w) {
     std::map<std::vector<std::string>, std::vector<Decimal>> groups;

@@ -4,11 +4,12 @@
 // time, then by the larger value).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "tariff/decimal.h"
 #include "tariff/expected.h"
 #include "usage/usage_row.h"
+#include "vm/string_set.h"
 
 namespace tariff {
 
@@ -32,16 +34,20 @@ struct MeterSlot {
 };
 
 struct MeterExtra {
-  std::unordered_set<std::string> distinct;
+  StringSet distinct;
   std::vector<std::pair<Decimal, Decimal>> points;  // (time, increment); intervals: (start, end)
-  // Window key (outermost window first) -> the inner aggregation's state.
-  std::map<std::vector<std::string>, MeterSlot> windows;
+  // Window key -> the inner aggregation's state. A key is its components,
+  // outermost window first, each as a 4-byte length and its bytes: one
+  // string, so a row's key is built in a reused buffer and looked up
+  // without allocating.
+  std::map<std::string, MeterSlot, std::less<>> windows;
 };
 
 // The slot a record updates: the meter's own, or the inner state of the
 // record's window (its day in the period's zone, its column value).
+// `key` is scratch space for the window key, reused across rows.
 MeterSlot& slot_for_record(const Program& program, const MeterInfo& meter, MeterSlot& slot,
-                           const usage::Row& row);
+                           const usage::Row& row, std::string& key);
 
 // Record updates, one per aggregation.
 Expected<std::monostate, DecimalError> add_to_sum(MeterSlot& slot, Decimal value);

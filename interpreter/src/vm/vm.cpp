@@ -4,6 +4,7 @@
 // Operands are not checked here: verify() has proven them in range.
 #include "vm/vm.h"
 
+#include "vm/hot_compare.h"
 #include "vm/tiers.h"
 
 #include <fmt/format.h>
@@ -14,6 +15,12 @@ namespace tariff {
 
 Frame::Frame(const Program& program)
     : registers_(std::max<std::size_t>({program.record.registers, program.period.registers, 1})) {}
+
+std::vector<std::vector<std::string>>& Frame::cleared_meter_notes(std::size_t meters) {
+  meter_notes_.resize(meters);
+  for (auto& notes : meter_notes_) notes.clear();
+  return meter_notes_;
+}
 
 namespace {
 
@@ -53,12 +60,18 @@ Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allow
 struct Context {
   const usage::Row* row = nullptr;
   MeterSlot* meters = nullptr;
+  std::string* window_key = nullptr;  // scratch for slot_for_record
   Decimal* meter_values = nullptr;  // net of allowances drawn so far
   std::vector<std::vector<std::string>>* meter_notes = nullptr;  // what allowances drew
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
   const PluginPricer* plugins = nullptr;
 };
+
+// The state a record updates for meter `meter` (its window's, if any).
+MeterSlot& record_slot(const Program& p, Context& ctx, std::size_t meter) {
+  return slot_for_record(p, p.meters[meter], ctx.meters[meter], *ctx.row, *ctx.window_key);
+}
 
 Decimal boolean(bool b) { return Decimal::from_int(b ? 1 : 0); }
 
@@ -132,12 +145,12 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(EQFS) {
       const Instruction& i = INS;
-      R[i.a] = boolean(ctx.row->fields[i.b].text == p.strings[i.c]);
+      R[i.a] = boolean(text_equal(ctx.row->fields[i.b].text, p.strings[i.c]));
       VM_NEXT();
     }
     VM_CASE(EQFF) {
       const Instruction& i = INS;
-      R[i.a] = boolean(ctx.row->fields[i.b].text == ctx.row->fields[i.c].text);
+      R[i.a] = boolean(text_equal(ctx.row->fields[i.b].text, ctx.row->fields[i.c].text));
       VM_NEXT();
     }
     VM_CASE(ADD) {
@@ -177,32 +190,32 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(MIN) {
       const Instruction& i = INS;
-      R[i.a] = R[i.c] < R[i.b] ? R[i.c] : R[i.b];
+      R[i.a] = compare_fast(R[i.c], R[i.b]) < 0 ? R[i.c] : R[i.b];
       VM_NEXT();
     }
     VM_CASE(MAX) {
       const Instruction& i = INS;
-      R[i.a] = R[i.c] > R[i.b] ? R[i.c] : R[i.b];
+      R[i.a] = compare_fast(R[i.c], R[i.b]) > 0 ? R[i.c] : R[i.b];
       VM_NEXT();
     }
     VM_CASE(EQ) {
       const Instruction& i = INS;
-      R[i.a] = boolean(R[i.b] == R[i.c]);
+      R[i.a] = boolean(compare_fast(R[i.b], R[i.c]) == 0);
       VM_NEXT();
     }
     VM_CASE(NE) {
       const Instruction& i = INS;
-      R[i.a] = boolean(R[i.b] != R[i.c]);
+      R[i.a] = boolean(compare_fast(R[i.b], R[i.c]) != 0);
       VM_NEXT();
     }
     VM_CASE(LT) {
       const Instruction& i = INS;
-      R[i.a] = boolean(R[i.b] < R[i.c]);
+      R[i.a] = boolean(compare_fast(R[i.b], R[i.c]) < 0);
       VM_NEXT();
     }
     VM_CASE(LE) {
       const Instruction& i = INS;
-      R[i.a] = boolean(R[i.b] <= R[i.c]);
+      R[i.a] = boolean(compare_fast(R[i.b], R[i.c]) <= 0);
       VM_NEXT();
     }
     VM_CASE(NOT) {
@@ -230,26 +243,26 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(MSUM) {
       const Instruction& i = INS;
-      MeterSlot& m = slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row);
+      MeterSlot& m = record_slot(p, ctx, i.a);
       if (auto added = add_to_sum(m, R[i.b]); !added)
         return fail(fmt::format("sum of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
       VM_NEXT();
     }
     VM_CASE(MCOUNT) {
       const Instruction& i = INS;
-      MeterSlot& m = slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row);
+      MeterSlot& m = record_slot(p, ctx, i.a);
       if (auto added = add_to_sum(m, Decimal::from_int(1)); !added)
         return fail(fmt::format("count of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
       VM_NEXT();
     }
     VM_CASE(MMAX) {
       const Instruction& i = INS;
-      keep_max(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b]);
+      keep_max(record_slot(p, ctx, i.a), R[i.b]);
       VM_NEXT();
     }
     VM_CASE(MMIN) {
       const Instruction& i = INS;
-      keep_min(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b]);
+      keep_min(record_slot(p, ctx, i.a), R[i.b]);
       VM_NEXT();
     }
     VM_CASE(LOADM) {
@@ -270,31 +283,31 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(MDIST) {
       const Instruction& i = INS;
-      add_distinct(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), ctx.row->fields[i.b].text);
+      add_distinct(record_slot(p, ctx, i.a), ctx.row->fields[i.b].text);
       VM_NEXT();
     }
     VM_CASE(MLAST) {
       const Instruction& i = INS;
-      keep_latest(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b],
+      keep_latest(record_slot(p, ctx, i.a), R[i.b],
                   ctx.row->fields[*p.usage.time_column].number);
       VM_NEXT();
     }
     VM_CASE(MAVG) {
       const Instruction& i = INS;
-      MeterSlot& m = slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row);
+      MeterSlot& m = record_slot(p, ctx, i.a);
       if (auto added = add_sample(m, R[i.b]); !added)
         return fail(fmt::format("average of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
       VM_NEXT();
     }
     VM_CASE(MWSUM) {
       const Instruction& i = INS;
-      add_increment(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row), R[i.b],
+      add_increment(record_slot(p, ctx, i.a), R[i.b],
                     ctx.row->fields[*p.usage.time_column].number);
       VM_NEXT();
     }
     VM_CASE(MSPAN) {
       const Instruction& i = INS;
-      if (auto added = add_interval(slot_for_record(p, p.meters[i.a], ctx.meters[i.a], *ctx.row),
+      if (auto added = add_interval(record_slot(p, ctx, i.a),
                                     ctx.row->fields[*p.usage.time_column].number, R[i.b]);
           !added)
         return fail(fmt::format("intervals of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
@@ -304,7 +317,7 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
       const Instruction& i = INS;
       const ClassTable& cls = p.classes[i.c];
       std::size_t band = 0;
-      while (band < cls.bounds.size() && R[i.b] > cls.bounds[band]) ++band;
+      while (band < cls.bounds.size() && compare_fast(R[i.b], cls.bounds[band]) > 0) ++band;
       R[i.a] = Decimal::from_int(static_cast<std::int64_t>(band));
       VM_NEXT();
     }
@@ -355,18 +368,18 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
   Context ctx;
   ctx.row = &row;
   ctx.meters = meters;
+  ctx.window_key = &frame.window_key();
   return execute(program, program.record, frame.registers(), ctx);
 }
 
 Expected<std::monostate, VmError> run_period(const Program& program,
-                                             std::vector<Decimal> meter_values, Frame& frame,
+                                             std::vector<Decimal>& meter_values, Frame& frame,
                                              std::vector<EmittedLine>& lines,
                                              const PluginPricer* plugins) {
   Context ctx;
   ctx.plugins = plugins;
-  std::vector<std::vector<std::string>> notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.meter_values = meter_values.data();
-  ctx.meter_notes = &notes;
+  ctx.meter_notes = &frame.cleared_meter_notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.lines = &lines;
   return execute(program, program.period, frame.registers(), ctx);
 }

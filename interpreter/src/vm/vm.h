@@ -35,23 +35,29 @@ class PluginPricer {
       std::size_t use, const std::vector<Decimal>& quantities) const = 0;
 };
 
-// Per-run scratch: registers reused across rows. Not shared between threads.
+// Per-run scratch reused across rows and accounts, so that neither
+// allocates once warm. Not shared between threads.
 class Frame {
  public:
   explicit Frame(const Program& program);
   Decimal* registers() noexcept { return registers_.data(); }
+  std::string& window_key() noexcept { return window_key_; }
+  // One list of allowance notes per meter, emptied.
+  std::vector<std::vector<std::string>>& cleared_meter_notes(std::size_t meters);
 
  private:
   std::vector<Decimal> registers_;
+  std::string window_key_;
+  std::vector<std::vector<std::string>> meter_notes_;
 };
 
 // The program must have passed verify().
 Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
                                              MeterSlot* meters, Frame& frame);
 // `meter_values` holds each meter's value at period end (meter_value());
-// allowances drawn by the program reduce the run's own copy.
+// allowances drawn by the program reduce them in place.
 Expected<std::monostate, VmError> run_period(const Program& program,
-                                             std::vector<Decimal> meter_values, Frame& frame,
+                                             std::vector<Decimal>& meter_values, Frame& frame,
                                              std::vector<EmittedLine>& lines,
                                              const PluginPricer* plugins = nullptr);
 
