@@ -300,22 +300,31 @@ void write_allowances(Writer& out, const Program& p) {
   }
 }
 
+// A plugin's table and parameters, as plugin uses and credits carry them.
+void write_table(Writer& out, const std::vector<std::vector<Decimal>>& rows) {
+  out.size(rows.size());
+  for (const auto& row : rows) {
+    out.size(row.size());
+    for (const Decimal& cell : row) write_decimal(out, cell);
+  }
+}
+
+void write_params(Writer& out, const std::vector<std::pair<std::string, Decimal>>& params) {
+  out.size(params.size());
+  for (const auto& [name, value] : params) {
+    out.str(name);
+    write_decimal(out, value);
+  }
+}
+
 void write_plugin_uses(Writer& out, const Program& p) {
   out.size(p.plugin_uses.size());
   for (const PluginUse& use : p.plugin_uses) {
     out.str(use.kind);
     out.size(use.meters.size());
     for (auto meter : use.meters) out.uint(meter);
-    out.size(use.rows.size());
-    for (const auto& row : use.rows) {
-      out.size(row.size());
-      for (const Decimal& cell : row) write_decimal(out, cell);
-    }
-    out.size(use.params.size());
-    for (const auto& [name, value] : use.params) {
-      out.str(name);
-      write_decimal(out, value);
-    }
+    write_table(out, use.rows);
+    write_params(out, use.params);
   }
 }
 
@@ -342,16 +351,8 @@ void write_credits(Writer& out, const Program& p) {
     out.uint(credit.meter);
     out.size(credit.charges.size());
     for (auto charge : credit.charges) out.uint(charge);
-    out.size(credit.rows.size());
-    for (const auto& row : credit.rows) {
-      out.size(row.size());
-      for (const Decimal& cell : row) write_decimal(out, cell);
-    }
-    out.size(credit.params.size());
-    for (const auto& [name, value] : credit.params) {
-      out.str(name);
-      write_decimal(out, value);
-    }
+    write_table(out, credit.rows);
+    write_params(out, credit.params);
     out.uint(credit.at.line);
     out.uint(credit.at.column);
   }
@@ -552,30 +553,43 @@ bool read_allowances(Reader& in, Program& p) {
   return true;
 }
 
+// The table and parameters written by write_table and write_params.
+bool read_table(Reader& in, std::vector<std::vector<Decimal>>& rows, const std::string& what) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4)) return false;
+  rows.resize(n);
+  for (auto& row : rows) {
+    std::uint32_t cells = 0;
+    if (!in.count(cells, kDecimalSize)) return false;
+    row.resize(cells);
+    for (auto& cell : row)
+      if (!read_decimal(in, cell, what + " table")) return false;
+  }
+  return true;
+}
+
+bool read_params(Reader& in, std::vector<std::pair<std::string, Decimal>>& params, const std::string& what) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 4 + kDecimalSize)) return false;
+  params.resize(n);
+  for (auto& [name, value] : params)
+    if (!in.str(name) || !read_decimal(in, value, what + " parameter")) return false;
+  return true;
+}
+
 bool read_plugin_uses(Reader& in, Program& p) {
   std::uint32_t n = 0;
   if (!in.count(n, 4 * 4)) return false;
   p.plugin_uses.resize(n);
   for (std::size_t u = 0; u < n; ++u) {
     PluginUse& use = p.plugin_uses[u];
-    std::uint32_t meters = 0, rows = 0, params = 0;
+    std::uint32_t meters = 0;
     if (!in.str(use.kind) || !in.count(meters, 4)) return false;
     use.meters.resize(meters);
     for (auto& meter : use.meters)
       if (!in.uint(meter)) return false;
-    if (!in.count(rows, 4)) return false;
-    use.rows.resize(rows);
-    for (auto& row : use.rows) {
-      std::uint32_t cells = 0;
-      if (!in.count(cells, kDecimalSize)) return false;
-      row.resize(cells);
-      for (auto& cell : row)
-        if (!read_decimal(in, cell, fmt::format("plugin use {} table", u))) return false;
-    }
-    if (!in.count(params, 4 + kDecimalSize)) return false;
-    use.params.resize(params);
-    for (auto& [name, value] : use.params)
-      if (!in.str(name) || !read_decimal(in, value, fmt::format("plugin use {} parameter", u))) return false;
+    const std::string what = fmt::format("plugin use {}", u);
+    if (!read_table(in, use.rows, what) || !read_params(in, use.params, what)) return false;
   }
   return true;
 }
@@ -611,25 +625,14 @@ bool read_credits(Reader& in, Program& p) {
   p.credits.resize(n);
   for (std::size_t c = 0; c < n; ++c) {
     CreditUse& credit = p.credits[c];
-    std::uint32_t charges = 0, rows = 0, params = 0;
+    std::uint32_t charges = 0;
     if (!in.str(credit.name) || !in.str(credit.rule) || !in.uint(credit.meter) || !in.count(charges, 4))
       return false;
     credit.charges.resize(charges);
     for (auto& charge : credit.charges)
       if (!in.uint(charge)) return false;
-    if (!in.count(rows, 4)) return false;
-    credit.rows.resize(rows);
-    for (auto& row : credit.rows) {
-      std::uint32_t cells = 0;
-      if (!in.count(cells, kDecimalSize)) return false;
-      row.resize(cells);
-      for (auto& cell : row)
-        if (!read_decimal(in, cell, fmt::format("credit {} table", c))) return false;
-    }
-    if (!in.count(params, 4 + kDecimalSize)) return false;
-    credit.params.resize(params);
-    for (auto& [name, value] : credit.params)
-      if (!in.str(name) || !read_decimal(in, value, fmt::format("credit {} parameter", c))) return false;
+    const std::string what = fmt::format("credit {}", c);
+    if (!read_table(in, credit.rows, what) || !read_params(in, credit.params, what)) return false;
     if (!in.uint(credit.at.line) || !in.uint(credit.at.column)) return false;
   }
   return true;

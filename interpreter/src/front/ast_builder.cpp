@@ -146,20 +146,32 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     out.rule = ast::Named{credit->creditRule->getText(), range_of(credit->creditRule)};
     out.meter = meter_ref(credit->meterRef());
     for (auto* charge_name : credit->charges) out.charges.push_back(named(charge_name, unquote(charge_name->getText())));
-    if (auto* params = credit->pluginParams())
-      for (auto* param : params->pluginParam())
-        out.params.emplace_back(named(param->name, param->name->getText()),
-                              signed_number(param->signedNumber()).value_or(Decimal()));
-    for (auto* row : credit->pluginRow()) {
-      std::vector<Decimal> cells;
-      for (auto* cell : row->signedNumber()) cells.push_back(signed_number(cell).value_or(Decimal()));
-      out.rows.push_back(std::move(cells));
-    }
+    out.params = plugin_params(credit->pluginParams());
+    out.rows = plugin_rows(credit->pluginRow());
     out.range = range_of(credit);
     scheme.credits.push_back(std::move(out));
   } else if (auto* test = dynamic_cast<P::TestDeclContext*>(ctx)) {
     scheme.tests.push_back(test_case(test));
   }
+}
+
+std::vector<std::pair<ast::Named, Decimal>> AstBuilder::plugin_params(P::PluginParamsContext* ctx) {
+  std::vector<std::pair<ast::Named, Decimal>> out;
+  if (!ctx) return out;
+  for (auto* param : ctx->pluginParam())
+    out.emplace_back(named(param->name, param->name->getText()),
+                     signed_number(param->signedNumber()).value_or(Decimal()));
+  return out;
+}
+
+std::vector<std::vector<Decimal>> AstBuilder::plugin_rows(const std::vector<P::PluginRowContext*>& rows) {
+  std::vector<std::vector<Decimal>> out;
+  for (auto* row : rows) {
+    std::vector<Decimal> cells;
+    for (auto* cell : row->signedNumber()) cells.push_back(signed_number(cell).value_or(Decimal()));
+    out.push_back(std::move(cells));
+  }
+  return out;
 }
 
 void AstBuilder::block_rule(P::BlockRuleContext* ctx, ast::Charge& charge) {
@@ -317,16 +329,8 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     for (auto* ref : plugin->meterRef()) c.plugin_meters.push_back(meter_ref(ref));
     c.meter = c.plugin_meters.front().text;
     c.meter_range = c.plugin_meters.front().range;
-    if (auto* params = plugin->pluginParams()) {
-      for (auto* param : params->pluginParam())
-        c.plugin_params.emplace_back(named(param->name, param->name->getText()),
-                                     signed_number(param->signedNumber()).value_or(Decimal()));
-    }
-    for (auto* row : plugin->pluginRow()) {
-      std::vector<Decimal> cells;
-      for (auto* cell : row->signedNumber()) cells.push_back(signed_number(cell).value_or(Decimal()));
-      c.plugin_rows.push_back(std::move(cells));
-    }
+    c.plugin_params = plugin_params(plugin->pluginParams());
+    c.plugin_rows = plugin_rows(plugin->pluginRow());
   }
   return c;
 }

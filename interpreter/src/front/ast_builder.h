@@ -19,6 +19,9 @@ class AstBuilder {
 
  private:
   void declaration(grammar::TariffParser::DeclarationContext* ctx, ast::Scheme& scheme);
+  // `with name = value, ...` and `{ (v, v) ... }` of a plugin's kind or rule.
+  std::vector<std::pair<ast::Named, Decimal>> plugin_params(grammar::TariffParser::PluginParamsContext* ctx);
+  std::vector<std::vector<Decimal>> plugin_rows(const std::vector<grammar::TariffParser::PluginRowContext*>& rows);
   void block_rule(grammar::TariffParser::BlockRuleContext* ctx, ast::Charge& charge);
   ast::TestCase test_case(grammar::TariffParser::TestDeclContext* ctx);
   ast::Column column(grammar::TariffParser::ColumnContext* ctx);
