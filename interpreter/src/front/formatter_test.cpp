@@ -195,7 +195,7 @@ std::vector<std::filesystem::path> repository_schemes() {
   namespace fs = std::filesystem;
   const fs::path root = TARIFF_REPO_ROOT;
   std::vector<fs::path> schemes;
-  for (const char* dir : {"examples", "tests"})
+  for (const char* dir : {"examples", "tests", "stdlib"})
     for (const auto& entry : fs::recursive_directory_iterator(root / dir))
       if (entry.is_regular_file() && entry.path().extension() == ".tariff")
         schemes.push_back(entry.path());
