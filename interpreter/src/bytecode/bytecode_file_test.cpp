@@ -223,10 +223,19 @@ TEST_F(BytecodeFile, EveryTruncationIsRefused) {
 // digit of a constant, a source location); the rest must be refused, and
 // nothing may crash (run this under TARIFF_SANITIZE to see that nothing
 // reads out of bounds either).
-TEST_F(BytecodeFile, ResealedEditsAreRefusedOrRunSafely) {
+class ResealedEdits : public ::testing::TestWithParam<const char*> {};
+
+// The quickstart, and schemes with every table the format holds: bands and
+// blocks, adjustments, percentage meters.
+INSTANTIATE_TEST_SUITE_P(Schemes, ResealedEdits,
+                         ::testing::Values(kScheme, TARIFF_EXAMPLES "/../tests/golden/blocks-bands.tariff",
+                                           TARIFF_EXAMPLES "/../tests/golden/adjust-coupon-taxes.tariff",
+                                           TARIFF_EXAMPLES "/../tests/golden/percentage.tariff"));
+
+TEST_P(ResealedEdits, AreRefusedOrRunSafely) {
   // A fixed source name, so the share of free-text bytes does not depend
   // on where the checkout lives.
-  auto compiled = compile_source("scheme.tariff", read_file(kScheme));
+  auto compiled = compile_source("scheme.tariff", read_file(GetParam()));
   ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
   auto written = write_bytecode(*compiled.program);
   ASSERT_TRUE(written) << written.error();
@@ -254,7 +263,11 @@ TEST_F(BytecodeFile, ResealedEditsAreRefusedOrRunSafely) {
       EXPECT_FALSE(invoice_text(*loaded).empty());
     }
   }
-  EXPECT_GT(refused * 2, tried) << refused << " of " << tried << " edits refused";
+  // How many edits stay valid depends on how much of a file is free text and
+  // decimals; for the quickstart, most are refused.
+  if (std::string_view(GetParam()) == kScheme) {
+    EXPECT_GT(refused * 2, tried) << refused << " of " << tried << " edits refused";
+  }
 }
 
 // The source name is a path, and paths need not be UTF-8.
