@@ -45,6 +45,7 @@ struct Rater::State {
   std::shared_ptr<const Program> program;
   Frame frame;
   RegistryPricer pricer;
+  RatingLimits limits;
   std::unordered_map<std::string, std::vector<MeterSlot>> accounts;
   ReadCounts counts;
   std::optional<BillingPeriod> period;
@@ -59,6 +60,14 @@ std::string located(const Program& program, const Chunk& chunk, std::size_t pc,
                     const std::string& message) {
   const SourceLocation at = pc < chunk.locations.size() ? chunk.locations[pc] : SourceLocation{};
   return fmt::format("{}:{}:{}: error: {}", program.source_name, at.line, at.column, message);
+}
+
+// The meter's declaration: where the record program updates it.
+SourceLocation declaration_of(const Program& program, std::size_t meter) {
+  const Chunk& chunk = program.record;
+  for (std::size_t pc = 0; pc < chunk.code.size() && pc < chunk.locations.size(); ++pc)
+    if (chunk.code[pc].op == Opcode::MDIST && chunk.code[pc].a == meter) return chunk.locations[pc];
+  return {};
 }
 
 }  // namespace
@@ -133,7 +142,8 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
       last_account.assign(account);
       last_meters = &it->second;
     }
-    if (auto ran = run_record(program, row, last_meters->data(), s.frame); !ran)
+    if (auto ran = run_record(program, row, last_meters->data(), s.frame, s.limits.max_distinct_values);
+        !ran)
       return unexpected(RunError{fmt::format(
           "{} (rating {}:{})", located(program, program.record, ran.error().pc, ran.error().message),
           name, row.line)});
@@ -158,6 +168,8 @@ Expected<std::monostate, RunError> Rater::set_period(std::string_view month) {
   return std::monostate{};
 }
 
+void Rater::set_limits(const RatingLimits& limits) { state_->limits = limits; }
+
 Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
   State& s = *state_;
   State& o = *other.state_;
@@ -178,14 +190,26 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
     auto [it, inserted] = s.accounts.try_emplace(account);
     if (inserted) {
       it->second = std::move(meters);
-      continue;
+    } else {
+      for (std::size_t m = 0; m < meters.size(); ++m) {
+        if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], std::move(meters[m]));
+            !merged)
+          return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
+                                                 s.program->meters[m].name, account,
+                                                 describe(merged.error()))});
+      }
     }
-    for (std::size_t m = 0; m < meters.size(); ++m) {
-      if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], std::move(meters[m]));
-          !merged)
-        return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
-                                               s.program->meters[m].name, account,
-                                               describe(merged.error()))});
+    // Two shards within the budget can be over it together; so can one
+    // rated with a larger budget.
+    for (std::size_t m = 0; m < it->second.size(); ++m) {
+      const MeterExtra* extra = it->second[m].extra.get();
+      if (s.program->meters[m].kind != MeterKind::distinct || !extra ||
+          extra->distinct_values <= s.limits.max_distinct_values)
+        continue;
+      const SourceLocation at = declaration_of(*s.program, m);
+      return unexpected(RunError{fmt::format(
+          "{}:{}:{}: error: {} (merging)", s.program->source_name, at.line, at.column,
+          distinct_budget_exceeded(s.program->meters[m].name, s.limits.max_distinct_values, account))});
     }
   }
   s.counts.read += o.counts.read;

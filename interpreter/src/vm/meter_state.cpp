@@ -54,10 +54,12 @@ void keep_min(MeterSlot& slot, Decimal value) {
   slot.seen = true;
 }
 
-void add_distinct(MeterSlot& slot, std::string_view value) {
+bool add_distinct(MeterSlot& slot, std::string_view value) {
   auto& set = slot.ensure_extra().distinct;
-  if (set.find(std::string(value)) == set.end()) set.emplace(value);
   slot.seen = true;
+  if (set.find(std::string(value)) != set.end()) return false;
+  set.emplace(value);
+  return true;
 }
 
 void keep_latest(MeterSlot& slot, Decimal value, Decimal time) {
@@ -122,6 +124,12 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
     target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
     for (auto& [key, inner] : from.extra->windows) {
       if (auto merged = merge(kind, target.windows[key], std::move(inner)); !merged) return merged;
+    }
+    if (kind == MeterKind::distinct) {
+      // Values both sides saw count once: counted again from the sets.
+      target.distinct_values = target.distinct.size();
+      for (const auto& window : target.windows)
+        if (window.second.extra) target.distinct_values += window.second.extra->distinct.size();
     }
   }
   return std::monostate{};
