@@ -70,6 +70,24 @@ SourceLocation declaration_of(const Program& program, std::size_t meter) {
   return {};
 }
 
+// Two raters' sets within the budget can be over it together; so can an
+// account from a rater with a larger budget.
+std::optional<RunError> over_distinct_budget(const Program& program, const RatingLimits& limits,
+                                             const std::string& account,
+                                             const std::vector<MeterSlot>& meters) {
+  for (std::size_t m = 0; m < meters.size(); ++m) {
+    const MeterExtra* extra = meters[m].extra.get();
+    if (program.meters[m].kind != MeterKind::distinct || !extra ||
+        extra->distinct_values <= limits.max_distinct_values)
+      continue;
+    const SourceLocation at = declaration_of(program, m);
+    return RunError{fmt::format(
+        "{}:{}:{}: error: {} (merging)", program.source_name, at.line, at.column,
+        distinct_budget_exceeded(program.meters[m].name, limits.max_distinct_values, account))};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Rater::Rater(std::shared_ptr<const Program> program, std::shared_ptr<const Plugins> plugins)
@@ -190,27 +208,19 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
     auto [it, inserted] = s.accounts.try_emplace(account);
     if (inserted) {
       it->second = std::move(meters);
-    } else {
-      for (std::size_t m = 0; m < meters.size(); ++m) {
-        if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], std::move(meters[m]));
-            !merged)
-          return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
-                                                 s.program->meters[m].name, account,
-                                                 describe(merged.error()))});
-      }
+      if (auto over = over_distinct_budget(*s.program, s.limits, account, it->second))
+        return unexpected(std::move(*over));
+      continue;
     }
-    // Two shards within the budget can be over it together; so can one
-    // rated with a larger budget.
-    for (std::size_t m = 0; m < it->second.size(); ++m) {
-      const MeterExtra* extra = it->second[m].extra.get();
-      if (s.program->meters[m].kind != MeterKind::distinct || !extra ||
-          extra->distinct_values <= s.limits.max_distinct_values)
-        continue;
-      const SourceLocation at = declaration_of(*s.program, m);
-      return unexpected(RunError{fmt::format(
-          "{}:{}:{}: error: {} (merging)", s.program->source_name, at.line, at.column,
-          distinct_budget_exceeded(s.program->meters[m].name, s.limits.max_distinct_values, account))});
+    for (std::size_t m = 0; m < meters.size(); ++m) {
+      if (auto merged = tariff::merge(s.program->meters[m].kind, it->second[m], std::move(meters[m]));
+          !merged)
+        return unexpected(RunError{fmt::format("merging meter `{}` of account {}: {}",
+                                               s.program->meters[m].name, account,
+                                               describe(merged.error()))});
     }
+    if (auto over = over_distinct_budget(*s.program, s.limits, account, it->second))
+      return unexpected(std::move(*over));
   }
   s.counts.read += o.counts.read;
   s.counts.accepted += o.counts.accepted;
