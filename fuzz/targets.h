@@ -131,11 +131,16 @@ class CountRejects final : public RejectSink {
   std::size_t bytes = 0;
 };
 
-// Rates `usage` with `program` and formats the invoice every way. Checks
-// read = accepted + rejected and that every rejected record reached the sink.
+// Rates `usage` with `program` under a small distinct-values budget and
+// formats the invoice every way. Checks read = accepted + rejected and that
+// every rejected record reached the sink.
 inline void rate_and_format(std::shared_ptr<const Program> program, std::string_view usage,
                             UsageFormat format) {
   Rater rater(std::move(program));
+  // Small enough that inputs of a few KB reach the distinct-values budget.
+  RatingLimits limits;
+  limits.max_distinct_values = 32;
+  rater.set_limits(limits);
   ByteStream in(usage);
   CountRejects rejects;
   auto added = rater.add_usage(in.stream(), "usage", format, rejects);

@@ -257,7 +257,8 @@ std::optional<tariff::UsageFormat> usage_format(const std::string& path, const s
 
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
                 const std::string& usage_format_flag, const std::string& period,
-                const std::string& format, const std::string& rejects_path, bool quiet, bool strict) {
+                const std::string& format, const std::string& rejects_path, bool quiet, bool strict,
+                const tariff::RatingLimits& limits) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
   const auto& program = loaded.program;
@@ -272,6 +273,7 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
   tariff::cli::RunProgress progress(quiet);
   RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file, &progress, quiet);
   tariff::Rater rater(program, loaded_plugins());
+  rater.set_limits(limits);
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(tariff::RunError{"--period: " + set.error().message});
@@ -405,6 +407,11 @@ int main(int argc, char** argv) {
                       "Billing month to rate, e.g. 2026-03 (default: the month of the first row)");
   invoice->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "csv"}));
   invoice->add_option("--rejects", rejects_path, "Write rejected records to this CSV file");
+  tariff::RatingLimits limits;
+  invoice->add_option("--max-distinct-values", limits.max_distinct_values,
+                      fmt::format("Most distinct values a `distinct` meter keeps per account "
+                                  "(default {})", limits.max_distinct_values))
+      ->check(CLI::PositiveNumber);
   bool quiet = false;
   invoice->add_flag("-q,--quiet", quiet,
                     "No progress bar, summary line or rejected-record lines on stderr");
@@ -435,7 +442,8 @@ int main(int argc, char** argv) {
   if (*disasm) return run_disasm(disasm_scheme);
   if (*fmt_cmd) return run_fmt(fmt_schemes, fmt_write, fmt_check);
   if (*invoice)
-    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path, quiet, strict);
+    return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path, quiet, strict,
+                       limits);
   if (*compare) return tariff::cli::run_compare(compare_options);
   if (*plot) return tariff::cli::run_plot(plot_options);
   return kUsageError;

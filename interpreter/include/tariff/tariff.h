@@ -173,6 +173,16 @@ struct UsageProgress {
 };
 using UsageProgressCallback = std::function<void(const UsageProgress&)>;
 
+// Budgets a rating run holds to, so that no usage can make it keep
+// unbounded state (docs/reliability.md). Going over one stops the run with
+// an error naming the meter's declaration in the scheme and the account.
+struct RatingLimits {
+  // Distinct values a `distinct` meter keeps for one account, counted over
+  // all of its windows. Each stays in memory until the period ends: 64
+  // bytes for a short id, 124 for a UUID, so 10 million is 0.6 to 1.2 GB.
+  std::uint64_t max_distinct_values = 10'000'000;
+};
+
 // One rating run. Not thread-safe; use one Rater per thread and merge.
 class Rater {
  public:
@@ -188,6 +198,8 @@ class Rater {
   // month of the first record, and rows from other months make finish()
   // fail (so the outcome never depends on the order of the rows).
   Expected<std::monostate, RunError> set_period(std::string_view month);
+  // Replaces the default budgets; they apply to add_usage and merge.
+  void set_limits(const RatingLimits& limits);
   // Rates every record of a usage stream (CSV or NDJSON). Bad records go
   // to `rejects` and the run goes on; a bad header or an arithmetic error
   // stops it. `progress`, when given, is called every few thousand

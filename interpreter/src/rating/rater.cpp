@@ -33,6 +33,7 @@ struct Rater::State {
   // Account ids and, by the same index, each account's meter state.
   StringSet account_ids;
   std::vector<std::vector<MeterSlot>> account_meters;
+  RatingLimits limits;
   ReadCounts counts;
   std::optional<BillingPeriod> period;
   bool period_inferred = false;
@@ -46,6 +47,32 @@ std::string located(const Program& program, const Chunk& chunk, std::size_t pc,
                     const std::string& message) {
   const SourceLocation at = pc < chunk.locations.size() ? chunk.locations[pc] : SourceLocation{};
   return fmt::format("{}:{}:{}: error: {}", program.source_name, at.line, at.column, message);
+}
+
+// The meter's declaration: where the record program updates it.
+SourceLocation declaration_of(const Program& program, std::size_t meter) {
+  const Chunk& chunk = program.record;
+  for (std::size_t pc = 0; pc < chunk.code.size() && pc < chunk.locations.size(); ++pc)
+    if (chunk.code[pc].op == Opcode::MDIST && chunk.code[pc].a == meter) return chunk.locations[pc];
+  return {};
+}
+
+// Two raters' sets within the budget can be over it together; so can an
+// account from a rater with a larger budget.
+std::optional<RunError> over_distinct_budget(const Program& program, const RatingLimits& limits,
+                                             std::string_view account,
+                                             const std::vector<MeterSlot>& meters) {
+  for (std::size_t m = 0; m < meters.size(); ++m) {
+    const MeterExtra* extra = meters[m].extra.get();
+    if (program.meters[m].kind != MeterKind::distinct || !extra ||
+        extra->distinct_values <= limits.max_distinct_values)
+      continue;
+    const SourceLocation at = declaration_of(program, m);
+    return RunError{fmt::format(
+        "{}:{}:{}: error: {} (merging)", program.source_name, at.line, at.column,
+        distinct_budget_exceeded(program.meters[m].name, limits.max_distinct_values, account))};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -121,7 +148,7 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
       last_account.assign(account);
       last_meters = s.account_meters[id].data();
     }
-    if (auto ran = run_record(program, row, last_meters, s.frame); !ran)
+    if (auto ran = run_record(program, row, last_meters, s.frame, s.limits.max_distinct_values); !ran)
       return unexpected(RunError{fmt::format(
           "{} (rating {}:{})", located(program, program.record, ran.error().pc, ran.error().message),
           name, row.line)});
@@ -146,6 +173,8 @@ Expected<std::monostate, RunError> Rater::set_period(std::string_view month) {
   return std::monostate{};
 }
 
+void Rater::set_limits(const RatingLimits& limits) { state_->limits = limits; }
+
 Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
   State& s = *state_;
   State& o = *other.state_;
@@ -169,6 +198,8 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
     const auto [id, inserted] = s.account_ids.insert(account);
     if (inserted) {
       s.account_meters.push_back(std::move(meters));
+      if (auto over = over_distinct_budget(*s.program, s.limits, account, s.account_meters[id]))
+        failed = std::move(*over);
       return;
     }
     for (std::size_t m = 0; m < meters.size(); ++m) {
@@ -180,6 +211,8 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
         return;
       }
     }
+    if (auto over = over_distinct_budget(*s.program, s.limits, account, s.account_meters[id]))
+      failed = std::move(*over);
   });
   if (failed) return unexpected(std::move(*failed));
   s.counts.read += o.counts.read;

@@ -83,9 +83,9 @@ void keep_min(MeterSlot& slot, Decimal value) {
   slot.seen = true;
 }
 
-void add_distinct(MeterSlot& slot, std::string_view value) {
-  slot.ensure_extra().distinct.insert(value);
+bool add_distinct(MeterSlot& slot, std::string_view value) {
   slot.seen = true;
+  return slot.ensure_extra().distinct.insert(value).inserted;
 }
 
 void keep_latest(MeterSlot& slot, Decimal value, Decimal time) {
@@ -160,6 +160,12 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
     target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
     for (auto& [key, inner] : from.extra->windows) {
       if (auto merged = merge(kind, target.windows[key], std::move(inner)); !merged) return merged;
+    }
+    if (kind == MeterKind::distinct) {
+      // Values both sides saw count once: counted again from the sets.
+      target.distinct_values = target.distinct.size();
+      for (const auto& window : target.windows)
+        if (window.second.extra) target.distinct_values += window.second.extra->distinct.size();
     }
   }
   return std::monostate{};

@@ -4,6 +4,7 @@
 // time, then by the larger value).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +36,9 @@ struct MeterSlot {
 
 struct MeterExtra {
   StringSet distinct;
+  // On a meter's own slot: the values in `distinct` here and in every
+  // window's slot, which the distinct-values budget limits.
+  std::uint64_t distinct_values = 0;
   std::vector<std::pair<Decimal, Decimal>> points;  // (time, increment); intervals: (start, end)
   // Window key -> the inner aggregation's state. A key is its components,
   // outermost window first, each as a 4-byte length and its bytes: one
@@ -53,7 +57,7 @@ MeterSlot& slot_for_record(const Program& program, const MeterInfo& meter, Meter
 Expected<std::monostate, DecimalError> add_to_sum(MeterSlot& slot, Decimal value);
 void keep_max(MeterSlot& slot, Decimal value);
 void keep_min(MeterSlot& slot, Decimal value);
-void add_distinct(MeterSlot& slot, std::string_view value);
+bool add_distinct(MeterSlot& slot, std::string_view value);  // true when the value is new
 void keep_latest(MeterSlot& slot, Decimal value, Decimal time);
 Expected<std::monostate, DecimalError> add_sample(MeterSlot& slot, Decimal value);
 void add_increment(MeterSlot& slot, Decimal value, Decimal time);

@@ -66,6 +66,7 @@ struct Context {
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
   const PluginPricer* plugins = nullptr;
+  std::uint64_t max_distinct_values = 0;
 };
 
 // The state a record updates for meter `meter` (its window's, if any).
@@ -283,7 +284,12 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(MDIST) {
       const Instruction& i = INS;
-      add_distinct(record_slot(p, ctx, i.a), ctx.row->fields[i.b].text);
+      MeterSlot& meter = ctx.meters[i.a];
+      // Counted on the meter's own slot: its windows' sets all stay in memory.
+      if (add_distinct(record_slot(p, ctx, i.a), ctx.row->fields[i.b].text) &&
+          ++meter.extra->distinct_values > ctx.max_distinct_values)
+        return fail(distinct_budget_exceeded(p.meters[i.a].name, ctx.max_distinct_values,
+                                             ctx.row->fields[p.usage.account_column].text));
       VM_NEXT();
     }
     VM_CASE(MLAST) {
@@ -363,12 +369,21 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
 
 }  // namespace
 
+std::string distinct_budget_exceeded(std::string_view meter, std::uint64_t max_distinct_values,
+                                     std::string_view account) {
+  return fmt::format("meter `{}` has more than {} distinct values for account {}, over the "
+                     "distinct-values budget (--max-distinct-values)",
+                     meter, max_distinct_values, account);
+}
+
 Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
-                                             MeterSlot* meters, Frame& frame) {
+                                             MeterSlot* meters, Frame& frame,
+                                             std::uint64_t max_distinct_values) {
   Context ctx;
   ctx.row = &row;
   ctx.meters = meters;
   ctx.window_key = &frame.window_key();
+  ctx.max_distinct_values = max_distinct_values;
   return execute(program, program.record, frame.registers(), ctx);
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,9 +52,16 @@ class Frame {
   std::vector<std::vector<std::string>> meter_notes_;
 };
 
-// The program must have passed verify().
+// The program must have passed verify(). A `distinct` meter that would
+// keep more than `max_distinct_values` for the row's account fails the run
+// (RatingLimits).
 Expected<std::monostate, VmError> run_record(const Program& program, const usage::Row& row,
-                                             MeterSlot* meters, Frame& frame);
+                                             MeterSlot* meters, Frame& frame,
+                                             std::uint64_t max_distinct_values);
+
+// The message for a meter over the distinct-values budget.
+std::string distinct_budget_exceeded(std::string_view meter, std::uint64_t max_distinct_values,
+                                     std::string_view account);
 // `meter_values` holds each meter's value at period end (meter_value());
 // allowances drawn by the program reduce them in place.
 Expected<std::monostate, VmError> run_period(const Program& program,
