@@ -128,9 +128,9 @@ struct InvoiceLine {
 };
 
 // What the invoice does after the charge lines: a minimum commitment's
-// true-up, a cap, a discount or a tax.
+// true-up, a cap, an SLA credit, a discount or a tax.
 struct Adjustment {
-  std::string kind;  // "minimum", "cap", "discount" or "tax"
+  std::string kind;  // "minimum", "cap", "credit", "discount" or "tax"
   std::string name;
   Decimal base;      // the charges it was computed on
   Decimal amount;    // added to the total (a cap or discount is negative)
