@@ -157,7 +157,7 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
         d.message = fmt::format("unexpected control character U+{:04X}", c);
       else
         d.message = fmt::format("unexpected character `{}`", text);
-      d.hint = "names are letters, digits and `_`; text goes in double quotes";
+      d.hint = "names are letters, digits and `_`; text goes in quotes: \"audio\"";
       return;
     }
     if (offending && offending->getType() == TariffLexer::UNTERMINATED_STRING) {

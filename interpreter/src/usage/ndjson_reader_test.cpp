@@ -131,8 +131,8 @@ TEST(NdjsonUsageReader, ReadsTypedRowsInSchemaOrder) {
 }
 
 TEST(NdjsonUsageReader, NumbersAndStringsHoldingThemAreTheSameDecimal) {
-  // Each as written: the scale survives and nothing rounds, which a double
-  // in between could not do (the last has 29 significant digits).
+  // Each as written: the scale survives and nothing rounds, which binary
+  // floating point in between could not do (the last has 29 significant digits).
   for (const std::string text :
        {"0.1", "12.50", "-0", "0", "-0.000", "3", "-7.125", "12345678901234567890.123456789",
         "99999999999999999999999999999999999999"}) {
