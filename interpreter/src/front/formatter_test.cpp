@@ -222,6 +222,20 @@ std::string without_lines(const std::string& listing) {
   return out;
 }
 
+// Formatting `text` twice gives what formatting it once gave, and that
+// compiles to `original` (source lines aside).
+void expect_stable_and_same_program(const std::filesystem::path& path, const std::string& text,
+                                    const Program& original) {
+  const auto once = format_source(path.string(), text);
+  ASSERT_TRUE(once) << once.error().render_all();
+  const auto twice = format_source(path.string(), *once);
+  ASSERT_TRUE(twice) << twice.error().render_all();
+  EXPECT_EQ(*twice, *once);
+  const auto reformatted = compile_source(path.string(), *once);
+  ASSERT_TRUE(reformatted.program) << reformatted.diagnostics.render_all() << *once;
+  EXPECT_EQ(without_lines(disassembly(*reformatted.program)), without_lines(disassembly(original)));
+}
+
 TEST(FormatterRoundTrip, EveryCompilingSchemeIsStableAndCompilesToTheSameProgram) {
   std::size_t formatted = 0, error_cases = 0, not_compiling = 0;
   for (const auto& path : repository_schemes()) {
@@ -236,15 +250,7 @@ TEST(FormatterRoundTrip, EveryCompilingSchemeIsStableAndCompilesToTheSameProgram
       ++not_compiling;
       continue;
     }
-    const auto once = format_source(path.string(), text);
-    ASSERT_TRUE(once) << once.error().render_all();
-    const auto twice = format_source(path.string(), *once);
-    ASSERT_TRUE(twice) << twice.error().render_all();
-    EXPECT_EQ(*twice, *once);
-    const auto reformatted = compile_source(path.string(), *once);
-    ASSERT_TRUE(reformatted.program) << reformatted.diagnostics.render_all() << *once;
-    EXPECT_EQ(without_lines(disassembly(*reformatted.program)),
-              without_lines(disassembly(*original.program)));
+    expect_stable_and_same_program(path, text, *original.program);
     EXPECT_EQ(without_lines(disassembly(*original.program)).find("; line "), std::string::npos);
     ++formatted;
   }
@@ -292,15 +298,7 @@ TEST(FormatterRoundTrip, CommentsAndLineBreaksBetweenAnyTokens) {
     if (!original.program) continue;
     for (const std::string gap : {"\n", "\r\n\r\n\t", "  # after\n", "\n# between\n", "\n\n# a\n\n"}) {
       SCOPED_TRACE(path.string() + " with gaps " + gap);
-      const auto once = format_source(path.string(), with_gaps(text, gap));
-      ASSERT_TRUE(once) << once.error().render_all();
-      const auto twice = format_source(path.string(), *once);
-      ASSERT_TRUE(twice) << twice.error().render_all();
-      EXPECT_EQ(*twice, *once);
-      const auto reformatted = compile_source(path.string(), *once);
-      ASSERT_TRUE(reformatted.program) << reformatted.diagnostics.render_all() << *once;
-      EXPECT_EQ(without_lines(disassembly(*reformatted.program)),
-                without_lines(disassembly(*original.program)));
+      expect_stable_and_same_program(path, with_gaps(text, gap), *original.program);
     }
   }
 }
