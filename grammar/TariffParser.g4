@@ -26,12 +26,30 @@ declaration
   | ALLOWANCE name=IDENT ASSIGN amount=NUMBER PER renewal=(IDENT | PERIOD)
       DRAWS draw (COMMA draw)*                            # allowanceDecl
   | CHARGE name=STRING ASSIGN chargeBody                  # chargeDecl
+  // `edition pro { fee 699.00 monthly; includes free_mau 10_000 }`,
+  // `module recording { fee 49.00 monthly }`: what an account's
+  // subscription (the accounts file) brings it.
+  | plan=(EDITION | MODULE) name=IDENT LBRACE planItem* RBRACE  # planDecl
+  // `package minutes = 250_000 for 227.00, valid 1 month draws audio_min, video_min[hd] * 4`
+  | PACKAGE name=IDENT ASSIGN amount=NUMBER forWord=IDENT price=NUMBER COMMA
+      validWord=IDENT validity=NUMBER validUnit=IDENT DRAWS draw (COMMA draw)*  # packageDecl
   | kind=IDENT label=STRING? amount=signedNumber INCLUDED?
       (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
   | TEST name=STRING LBRACE testItem* RBRACE              # testDecl
   // `credit "SLA" = sla.tiered(outages) on "Voice" with cap_percent = 100 { (99.9, 10) }`
   | CREDIT name=STRING ASSIGN creditRule=pluginName LPAREN meterRef RPAREN
       (ON charges+=STRING (COMMA charges+=STRING)*)? pluginParams? LBRACE pluginRow* RBRACE  # creditDecl
+  ;
+
+// One item of an edition or module. The words are checked by the checker:
+//   fee 699.00 monthly | fee 6_990.00 annual | seat 8.00 monthly
+//   annual discount 15% | includes free_mau 10_000 | minimum seats 10
+//   whole months | charge "Moderation" = messages at 0.002
+planItem
+  : CHARGE name=STRING ASSIGN chargeBody                  # planCharge
+  | word=IDENT price=NUMBER cycle=IDENT                   # planFee
+  | word=IDENT target=IDENT amount=signedNumber           # planAmount
+  | word=IDENT unit=IDENT                                 # planSwitch
   ;
 
 // A worked example that `tariff test` checks: usage records or meter

@@ -1,6 +1,7 @@
 # Runs one golden case and compares its output with the golden file.
 #
-#   NAME.tariff [+ NAME.csv or NAME.ndjson] -> NAME.golden: `tariff invoice` stdout, exit 0,
+#   NAME.tariff [+ NAME.csv or NAME.ndjson] [+ NAME.accounts.csv, passed as --accounts]
+#                              -> NAME.golden: `tariff invoice` stdout, exit 0,
 #                                 NAME.json.golden and NAME.csv.golden: the same with
 #                                 --format json and --format csv
 #   error.NAME.tariff          -> error.NAME.golden: `tariff check` stderr, exit 1
@@ -20,6 +21,10 @@ endif()
 if(NOT DEFINED GOLDEN)
   set(GOLDEN ${name}.golden)
 endif()
+# NAME.accounts.csv, when there is one, is the accounts file.
+if(NOT DEFINED ACCOUNTS AND EXISTS ${DIR}/${name}.accounts.csv)
+  set(ACCOUNTS ${name}.accounts.csv)
+endif()
 set(plugin_args "")
 foreach(plugin ${PLUGINS})
   list(APPEND plugin_args --plugin ${plugin})
@@ -30,6 +35,9 @@ if(name MATCHES "^error\\.")
   set(stream stderr)
 else()
   set(command ${TARIFF} invoice ${CASE} --usage ${USAGE} ${plugin_args})
+  if(DEFINED ACCOUNTS)
+    list(APPEND command --accounts ${ACCOUNTS})
+  endif()
   set(expected_exit 0)
   set(stream stdout)
 endif()

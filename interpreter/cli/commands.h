@@ -15,6 +15,19 @@
 
 namespace tariff::cli {
 
+// `--accounts FILE [--unknown-accounts reject|rate]`, for invoice and compare.
+struct AccountsOptions {
+  std::string path;
+  std::string unknown = "reject";
+};
+void add_accounts_options(CLI::App& command, AccountsOptions& options);
+// The accounts file read against one program. The error is the complete
+// message for stderr; it starts "tariff: error: cannot tell" when the
+// file's format cannot be told from its name (a command-line error).
+Expected<Accounts, std::string> read_accounts_file(const Program& program, const std::string& path);
+std::shared_ptr<const Accounts> shared_accounts(Accounts&& accounts);
+UnknownAccounts unknown_accounts(const AccountsOptions& options);
+
 // `tariff compare SCHEME… --usage FILE…` and `--what-if OLD NEW`.
 struct CompareOptions {
   std::vector<std::string> schemes;
@@ -23,6 +36,7 @@ struct CompareOptions {
   std::string usage_format;
   std::string period;
   std::string format = "text";
+  AccountsOptions accounts;
   std::shared_ptr<const Plugins> plugins;  // from --plugin
 };
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& options);

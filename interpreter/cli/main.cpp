@@ -258,7 +258,7 @@ std::optional<tariff::UsageFormat> usage_format(const std::string& path, const s
 int run_invoice(const std::string& scheme, const std::vector<std::string>& usage,
                 const std::string& usage_format_flag, const std::string& period,
                 const std::string& format, const std::string& rejects_path, bool quiet, bool strict,
-                const tariff::RatingLimits& limits) {
+                const tariff::RatingLimits& limits, const tariff::cli::AccountsOptions& accounts) {
   auto loaded = load_or_report(scheme);
   if (!loaded.program) return loaded.status;
   const auto& program = loaded.program;
@@ -274,6 +274,14 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
   RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file, &progress, quiet);
   tariff::Rater rater(program, loaded_plugins());
   rater.set_limits(limits);
+  if (!accounts.path.empty()) {
+    auto read = tariff::cli::read_accounts_file(*program, accounts.path);
+    if (!read) {
+      std::cerr << read.error();
+      return read.error().rfind("tariff: error: cannot tell", 0) == 0 ? kUsageError : kDataError;
+    }
+    rater.set_accounts(tariff::cli::shared_accounts(std::move(*read)), tariff::cli::unknown_accounts(accounts));
+  }
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(tariff::RunError{"--period: " + set.error().message});
@@ -417,6 +425,8 @@ int main(int argc, char** argv) {
                     "No progress bar, summary line or rejected-record lines on stderr");
   bool strict = false;
   invoice->add_flag("--strict", strict, "Exit 1 when any record is rejected (the invoice is still printed)");
+  tariff::cli::AccountsOptions accounts;
+  tariff::cli::add_accounts_options(*invoice, accounts);
 
   tariff::cli::CompareOptions compare_options;
   auto* compare = tariff::cli::add_compare_command(app, compare_options);
@@ -443,7 +453,7 @@ int main(int argc, char** argv) {
   if (*fmt_cmd) return run_fmt(fmt_schemes, fmt_write, fmt_check);
   if (*invoice)
     return run_invoice(invoice_scheme, usage, usage_format_flag, period, format, rejects_path, quiet, strict,
-                       limits);
+                       limits, accounts);
   if (*compare) return tariff::cli::run_compare(compare_options);
   if (*plot) return tariff::cli::run_plot(plot_options);
   return kUsageError;

@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "tariff/accounts.h"
 #include "tariff/decimal.h"
 #include "tariff/diagnostic.h"
 #include "tariff/expected.h"
@@ -138,10 +139,23 @@ struct Adjustment {
   std::vector<std::string> explain;
 };
 
+// A package purchase that counted in the period: its units at the
+// period's start (or when bought), what the period used, what is left for
+// the next one (its `=UNITS` in the next accounts file).
+struct PackageBalance {
+  std::string package;
+  std::string bought;   // YYYY-MM-DD
+  std::string expires;  // the last day it is valid
+  Decimal start;
+  Decimal used;
+  Decimal left;
+};
+
 struct AccountInvoice {
   std::string account;
   std::vector<InvoiceLine> lines;
   std::vector<Adjustment> adjustments;
+  std::vector<PackageBalance> packages;  // earliest expiry first
   Decimal total;
 };
 
@@ -200,6 +214,12 @@ class Rater {
   Expected<std::monostate, RunError> set_period(std::string_view month);
   // Replaces the default budgets; they apply to add_usage and merge.
   void set_limits(const RatingLimits& limits);
+  // Each account's subscription (tariff/accounts.h): editions, modules,
+  // seats and packages are billed from it, and every account it lists as
+  // subscribed during the period is invoiced, with usage or without. Usage
+  // of an account it does not list is rejected, or rated with no
+  // subscription, as `unknown` says. Call before add_usage.
+  void set_accounts(std::shared_ptr<const Accounts> accounts, UnknownAccounts unknown = UnknownAccounts::reject);
   // Rates every record of a usage stream (CSV or NDJSON). Bad records go
   // to `rejects` and the run goes on; a bad header or an arithmetic error
   // stops it. `progress`, when given, is called every few thousand

@@ -230,6 +230,16 @@ void write_meters(Writer& out, const Program& p) {
   }
 }
 
+void write_optional_index(Writer& out, const std::optional<std::uint32_t>& index) {
+  out.uint(static_cast<std::uint8_t>(index.has_value()));
+  out.uint(index.value_or(0));
+}
+
+void write_optional_decimal(Writer& out, const std::optional<Decimal>& value) {
+  out.uint(static_cast<std::uint8_t>(value.has_value()));
+  write_decimal(out, value.value_or(Decimal()));
+}
+
 void write_charges(Writer& out, const Program& p) {
   out.size(p.charges.size());
   for (const ChargeInfo& charge : p.charges) {
@@ -237,6 +247,8 @@ void write_charges(Writer& out, const Program& p) {
     out.str(charge.formula);
     out.uint(static_cast<std::uint8_t>(charge.meter.has_value()));
     out.uint(charge.meter.value_or(0));
+    out.uint(static_cast<std::uint8_t>(charge.source));
+    write_optional_index(out, charge.owner);
   }
 }
 
@@ -297,6 +309,33 @@ void write_allowances(Writer& out, const Program& p) {
       out.uint(draw.meter);
       write_decimal(out, draw.ratio);
     }
+    out.uint(static_cast<std::uint8_t>(allowance.package.has_value()));
+    const PackageTerms terms = allowance.package.value_or(PackageTerms{});
+    write_decimal(out, terms.price);
+    out.uint(terms.validity);
+    out.uint(static_cast<std::uint8_t>(terms.unit));
+    out.uint(terms.charge);
+  }
+}
+
+void write_plans(Writer& out, const Program& p) {
+  out.size(p.plans.size());
+  for (const PlanInfo& plan : p.plans) {
+    out.uint(static_cast<std::uint8_t>(plan.kind));
+    out.str(plan.name);
+    write_optional_decimal(out, plan.monthly_fee);
+    write_optional_decimal(out, plan.annual_fee);
+    write_optional_decimal(out, plan.monthly_seat);
+    write_optional_decimal(out, plan.annual_seat);
+    write_decimal(out, plan.minimum_seats);
+    out.uint(static_cast<std::uint8_t>(plan.whole_months));
+    out.size(plan.includes.size());
+    for (const auto& [allowance, amount] : plan.includes) {
+      out.uint(allowance);
+      write_decimal(out, amount);
+    }
+    write_optional_index(out, plan.fee_charge);
+    write_optional_index(out, plan.seat_charge);
   }
 }
 
@@ -497,18 +536,42 @@ bool read_meters(Reader& in, Program& p) {
   return true;
 }
 
+bool read_optional_index(Reader& in, std::optional<std::uint32_t>& out, const char* what, std::size_t index) {
+  bool present = false;
+  std::uint32_t value = 0;
+  if (!read_flag(in, present, what, index) || !in.uint(value)) return false;
+  out.reset();
+  if (present) out = value;
+  return true;
+}
+
+bool read_optional_decimal(Reader& in, std::optional<Decimal>& out, const char* what, std::size_t index) {
+  bool present = false;
+  Decimal value;
+  if (!read_flag(in, present, what, index) || !read_decimal(in, value, fmt::format("{} {}", what, index)))
+    return false;
+  out.reset();
+  if (present) out = value;
+  return true;
+}
+
 bool read_charges(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 4 + 4 + 1 + 4)) return false;
+  if (!in.count(n, 4 + 4 + 1 + 4 + 1 + 1 + 4)) return false;
   p.charges.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     ChargeInfo& charge = p.charges[i];
     bool has_meter = false;
     std::uint32_t meter = 0;
+    std::uint8_t source = 0;
     if (!in.str(charge.name) || !in.str(charge.formula) || !read_flag(in, has_meter, "meter", i) ||
-        !in.uint(meter))
+        !in.uint(meter) || !in.uint(source))
       return false;
     if (has_meter) charge.meter = meter;
+    if (source > static_cast<std::uint8_t>(LineSource::package))
+      return in.fail(fmt::format("charge {}: line source {} out of range", i, unsigned{source}));
+    charge.source = static_cast<LineSource>(source);
+    if (!read_optional_index(in, charge.owner, "owner", i)) return false;
   }
   return true;
 }
@@ -549,6 +612,47 @@ bool read_allowances(Reader& in, Program& p) {
       if (!in.uint(allowance.draws[d].meter) ||
           !read_decimal(in, allowance.draws[d].ratio, fmt::format("allowance {} draw {} ratio", a, d)))
         return false;
+    bool package = false;
+    PackageTerms terms;
+    std::uint8_t unit = 0;
+    if (!read_flag(in, package, "package", a) ||
+        !read_decimal(in, terms.price, fmt::format("package {} price", a)) || !in.uint(terms.validity) ||
+        !in.uint(unit) || !in.uint(terms.charge))
+      return false;
+    if (unit > static_cast<std::uint8_t>(ValidityUnit::year))
+      return in.fail(fmt::format("package {}: validity unit {} out of range", a, unsigned{unit}));
+    terms.unit = static_cast<ValidityUnit>(unit);
+    allowance.package.reset();
+    if (package) allowance.package = terms;
+  }
+  return true;
+}
+
+bool read_plans(Reader& in, Program& p) {
+  std::uint32_t n = 0;
+  if (!in.count(n, 1 + 4 + 4 * (1 + kDecimalSize) + kDecimalSize + 1 + 4 + 2 * 5)) return false;
+  p.plans.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    PlanInfo& plan = p.plans[i];
+    std::uint8_t kind = 0;
+    std::uint32_t includes = 0;
+    if (!in.uint(kind)) return false;
+    if (kind > static_cast<std::uint8_t>(PlanKind::module))
+      return in.fail(fmt::format("plan {}: kind {} out of range", i, unsigned{kind}));
+    plan.kind = static_cast<PlanKind>(kind);
+    if (!in.str(plan.name) || !read_optional_decimal(in, plan.monthly_fee, "monthly fee", i) ||
+        !read_optional_decimal(in, plan.annual_fee, "annual fee", i) ||
+        !read_optional_decimal(in, plan.monthly_seat, "monthly seat", i) ||
+        !read_optional_decimal(in, plan.annual_seat, "annual seat", i) ||
+        !read_decimal(in, plan.minimum_seats, fmt::format("plan {} minimum seats", i)) ||
+        !read_flag(in, plan.whole_months, "whole months", i) || !in.count(includes, 4 + kDecimalSize))
+      return false;
+    plan.includes.resize(includes);
+    for (auto& [allowance, amount] : plan.includes)
+      if (!in.uint(allowance) || !read_decimal(in, amount, fmt::format("plan {} included amount", i))) return false;
+    if (!read_optional_index(in, plan.fee_charge, "fee line", i) ||
+        !read_optional_index(in, plan.seat_charge, "seat line", i))
+      return false;
   }
   return true;
 }
@@ -719,6 +823,7 @@ constexpr SectionSpec kSections[] = {
     {12, "plugin uses", write_plugin_uses, read_plugin_uses},
     {13, "adjustments", write_adjustments, read_adjustments},
     {14, "credits", write_credits, read_credits},
+    {15, "plans", write_plans, read_plans},
 };
 
 bool read_section(Reader& body, const SectionSpec& spec, Program& p) {

@@ -226,11 +226,13 @@ TEST_F(BytecodeFile, EveryTruncationIsRefused) {
 class ResealedEdits : public ::testing::TestWithParam<const char*> {};
 
 // The quickstart, and schemes with every table the format holds: bands and
-// blocks, adjustments, percentage meters.
+// blocks, adjustments, percentage meters, editions and modules, packages.
 INSTANTIATE_TEST_SUITE_P(Schemes, ResealedEdits,
                          ::testing::Values(kScheme, TARIFF_EXAMPLES "/../tests/golden/blocks-bands.tariff",
                                            TARIFF_EXAMPLES "/../tests/golden/adjust-coupon-taxes.tariff",
-                                           TARIFF_EXAMPLES "/../tests/golden/percentage.tariff"));
+                                           TARIFF_EXAMPLES "/../tests/golden/percentage.tariff",
+                                           TARIFF_EXAMPLES "/../tests/golden/subscriptions.tariff",
+                                           TARIFF_EXAMPLES "/../tests/golden/packages.tariff"));
 
 TEST_P(ResealedEdits, AreRefusedOrRunSafely) {
   // A fixed source name, so the share of free-text bytes does not depend
@@ -315,7 +317,7 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   EXPECT_EQ(forged([](std::string& b) { b[kBodyOffset] = 9; }),
             "expected section header (id 1), found section id 9");
   EXPECT_EQ(forged([](std::string& b) { b.pop_back(); put_u32(b, 12, get_u32(b, 12) - 1); }),
-            "truncated in section credits");
+            "truncated in section plans");
   EXPECT_EQ(forged([](std::string& b) {
               b += '\0';
               put_u32(b, 12, get_u32(b, 12) + 1);

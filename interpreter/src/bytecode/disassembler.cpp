@@ -40,6 +40,29 @@ std::string_view to_string(AdjustmentKind kind) noexcept {
   return "?";
 }
 
+std::string_view to_string(LineSource source) noexcept {
+  switch (source) {
+    case LineSource::usage: return "usage";
+    case LineSource::plan_fee: return "plan fee";
+    case LineSource::plan_seats: return "plan seats";
+    case LineSource::package: return "package";
+  }
+  return "?";
+}
+
+std::string_view to_string(PlanKind kind) noexcept {
+  return kind == PlanKind::edition ? "edition" : "module";
+}
+
+std::string_view to_string(ValidityUnit unit) noexcept {
+  switch (unit) {
+    case ValidityUnit::day: return "days";
+    case ValidityUnit::month: return "months";
+    case ValidityUnit::year: return "years";
+  }
+  return "?";
+}
+
 std::string_view to_string(RoundingStage stage) noexcept {
   return stage == RoundingStage::line ? "line" : "invoice";
 }
@@ -155,8 +178,14 @@ std::string disassemble(const Program& p) {
     }
     out += "\n";
   }
-  for (std::size_t i = 0; i < p.charges.size(); ++i)
-    out += fmt::format("  c{} = \"{}\": {}\n", i, p.charges[i].name, p.charges[i].formula);
+  for (std::size_t i = 0; i < p.charges.size(); ++i) {
+    const ChargeInfo& charge = p.charges[i];
+    out += fmt::format("  c{} = \"{}\": {}", i, charge.name, charge.formula);
+    if (charge.source != LineSource::usage) out += fmt::format(" | {}", to_string(charge.source));
+    if (charge.owner)
+      out += fmt::format(charge.source == LineSource::package ? " of a{}" : " of plan{}", *charge.owner);
+    out += "\n";
+  }
   for (std::size_t i = 0; i < p.tier_tables.size(); ++i) {
     const TierTable& table = p.tier_tables[i];
     out += fmt::format("  t{} = {}", i, to_string(table.model));
@@ -183,6 +212,23 @@ std::string disassemble(const Program& p) {
     out += fmt::format("  a{} = {} {}", i, allowance.name, allowance.amount);
     for (const auto& draw : allowance.draws)
       out += fmt::format(" | m{} * {}", draw.meter, draw.ratio);
+    if (const auto& package = allowance.package)
+      out += fmt::format(" | package for {}, valid {} {}, line c{}", package->price, package->validity,
+                         to_string(package->unit), package->charge);
+    out += "\n";
+  }
+  for (std::size_t i = 0; i < p.plans.size(); ++i) {
+    const PlanInfo& plan = p.plans[i];
+    out += fmt::format("  plan{} = {} {}", i, to_string(plan.kind), plan.name);
+    if (plan.monthly_fee) out += fmt::format(" | fee {} monthly", *plan.monthly_fee);
+    if (plan.annual_fee) out += fmt::format(" | fee {} annual", *plan.annual_fee);
+    if (plan.monthly_seat) out += fmt::format(" | seat {} monthly", *plan.monthly_seat);
+    if (plan.annual_seat) out += fmt::format(" | seat {} annual", *plan.annual_seat);
+    if (!plan.minimum_seats.is_zero()) out += fmt::format(" | minimum seats {}", plan.minimum_seats);
+    if (plan.whole_months) out += " | whole months";
+    for (const auto& [allowance, amount] : plan.includes) out += fmt::format(" | includes a{} {}", allowance, amount);
+    if (plan.fee_charge) out += fmt::format(" | fee line c{}", *plan.fee_charge);
+    if (plan.seat_charge) out += fmt::format(" | seat line c{}", *plan.seat_charge);
     out += "\n";
   }
   for (std::size_t i = 0; i < p.plugin_uses.size(); ++i) {

@@ -105,10 +105,42 @@ struct AllowanceDraw {
   Decimal ratio = Decimal::from_int(1);
 };
 
+// A package is an allowance accounts buy: each purchase (accounts file)
+// holds `amount` units for `validity` days, months or years and bills its
+// price in the period it is bought.
+enum class ValidityUnit : std::uint8_t { day, month, year };
+
+struct PackageTerms {
+  Decimal price;
+  std::uint32_t validity = 1;
+  ValidityUnit unit = ValidityUnit::month;
+  std::uint32_t charge = 0;  // the invoice line of its purchases
+};
+
 struct AllowanceInfo {
   std::string name;
-  Decimal amount;
+  Decimal amount;  // a package's units per purchase
   std::vector<AllowanceDraw> draws;
+  std::optional<PackageTerms> package;
+};
+
+// An edition or a module an account subscribes to (accounts file): its
+// recurring prices, the allowances it includes and the lines it bills.
+enum class PlanKind : std::uint8_t { edition, module };
+
+struct PlanInfo {
+  PlanKind kind = PlanKind::edition;
+  std::string name;
+  std::optional<Decimal> monthly_fee;
+  std::optional<Decimal> annual_fee;  // given, or 12 monthly fees less the annual discount
+  std::optional<Decimal> monthly_seat;
+  std::optional<Decimal> annual_seat;
+  Decimal minimum_seats;
+  // Billed for the whole period as held on its last day, not by day.
+  bool whole_months = false;
+  std::vector<std::pair<std::uint32_t, Decimal>> includes;  // allowance, amount
+  std::optional<std::uint32_t> fee_charge;   // its invoice lines
+  std::optional<std::uint32_t> seat_charge;
 };
 
 // A charge priced by a plugin's tier kind: the kind's name (resolved when
@@ -121,11 +153,19 @@ struct PluginUse {
   std::vector<std::pair<std::string, Decimal>> params;
 };
 
+// What bills a line: the period program (usage), or the account's
+// subscription — a plan's fee or seats, a package's purchases.
+enum class LineSource : std::uint8_t { usage, plan_fee, plan_seats, package };
+
 struct ChargeInfo {
   std::string name;
   std::string formula;  // how the amount is computed, for explanations
   // The meter the charge prices, if it prices one (price curves vary it).
   std::optional<std::uint32_t> meter;
+  LineSource source = LineSource::usage;
+  // usage: billed only to accounts holding this plan; plan_fee and
+  // plan_seats: the plan billed; package: the allowance bought.
+  std::optional<std::uint32_t> owner;
 };
 
 // What an account's invoice does after its charge lines. Applied in stage
@@ -181,6 +221,7 @@ struct Program {
   std::vector<TierTable> tier_tables;
   std::vector<ClassTable> classes;
   std::vector<AllowanceInfo> allowances;
+  std::vector<PlanInfo> plans;
   std::vector<PluginUse> plugin_uses;
   std::vector<AdjustmentInfo> adjustments;
   std::vector<CreditUse> credits;
@@ -193,5 +234,8 @@ std::string_view to_string(MeterKind kind) noexcept;
 std::string_view to_string(RoundingStage stage) noexcept;
 std::string_view to_string(TierModel model) noexcept;
 std::string_view to_string(AdjustmentKind kind) noexcept;
+std::string_view to_string(LineSource source) noexcept;
+std::string_view to_string(PlanKind kind) noexcept;
+std::string_view to_string(ValidityUnit unit) noexcept;
 
 }  // namespace tariff

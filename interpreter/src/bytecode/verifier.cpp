@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tariff/currency.h"
 
 namespace tariff {
@@ -88,7 +90,11 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::WSUMMETER: return meter_of(MeterKind::weighted_sum);
     case OperandKind::SPANMETER: return meter_of(MeterKind::intervals);
     case OperandKind::CHARGE:
-      return value < p.charges.size() ? std::string() : fmt::format("charge {} does not exist", value);
+      if (value >= p.charges.size()) return fmt::format("charge {} does not exist", value);
+      // A subscription's lines come from the account, never from code.
+      if (p.charges[value].source != LineSource::usage)
+        return fmt::format("charge {} is billed from subscriptions, not by the program", value);
+      return {};
     case OperandKind::TABLE:
       return value < p.tier_tables.size() ? std::string()
                                           : fmt::format("tier table {} does not exist", value);
@@ -133,6 +139,50 @@ Result verify_chunk(const Program& p, const Chunk& c, Phase phase, std::string_v
       if (!why.empty()) return fail(pc, fmt::format("{} operand {}: {}", op.name, "abcd"[i], why));
     }
   }
+  return std::monostate{};
+}
+
+}  // namespace
+
+namespace {
+
+// Plans and packages point at their invoice lines and those lines back at
+// them; an edition includes ordinary allowances only.
+Expected<std::monostate, VerifyError> verify_subscriptions(const Program& p) {
+  const auto fail = [](std::string message) {
+    return unexpected(VerifyError{"program", 0, std::move(message)});
+  };
+  const auto line_of = [&](const std::optional<std::uint32_t>& charge, LineSource source, std::size_t owner) {
+    return charge && *charge < p.charges.size() && p.charges[*charge].source == source &&
+           p.charges[*charge].owner == owner;
+  };
+  for (std::size_t i = 0; i < p.plans.size(); ++i) {
+    const PlanInfo& plan = p.plans[i];
+    if ((plan.monthly_fee || plan.annual_fee) != line_of(plan.fee_charge, LineSource::plan_fee, i))
+      return fail(fmt::format("plan `{}` and its fee line do not match", plan.name));
+    if ((plan.monthly_seat || plan.annual_seat) != line_of(plan.seat_charge, LineSource::plan_seats, i))
+      return fail(fmt::format("plan `{}` and its seat line do not match", plan.name));
+    for (const auto& [allowance, amount] : plan.includes)
+      if (allowance >= p.allowances.size() || p.allowances[allowance].package || amount.sign() < 0)
+        return fail(fmt::format("plan `{}` includes allowance {}, which is no allowance", plan.name, allowance));
+    if (plan.minimum_seats.sign() < 0) return fail(fmt::format("plan `{}` has a negative seat minimum", plan.name));
+  }
+  for (std::size_t a = 0; a < p.allowances.size(); ++a)
+    if (const auto& package = p.allowances[a].package;
+        package && (!line_of(package->charge, LineSource::package, a) || package->validity == 0))
+      return fail(fmt::format("package `{}` and its purchase line do not match", p.allowances[a].name));
+  for (const auto& charge : p.charges) {
+    const bool known_owner = charge.owner && (charge.source == LineSource::package ? *charge.owner < p.allowances.size()
+                                                                                   : *charge.owner < p.plans.size());
+    if (charge.owner && !known_owner)
+      return fail(fmt::format("charge \"{}\" belongs to {} which does not exist", charge.name, *charge.owner));
+    if (charge.source != LineSource::usage && !charge.owner)
+      return fail(fmt::format("charge \"{}\" bills a subscription but names none", charge.name));
+  }
+  if ((!p.plans.empty() || std::any_of(p.allowances.begin(), p.allowances.end(),
+                                       [](const AllowanceInfo& a) { return a.package.has_value(); })) &&
+      p.billing_period.kind == PeriodKind::none)
+    return fail("editions, modules and packages need a billing period");
   return std::monostate{};
 }
 
@@ -230,6 +280,7 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
     if (charge.meter && *charge.meter >= p.meters.size())
       return fail(fmt::format("charge \"{}\" prices meter {} which does not exist", charge.name,
                               *charge.meter));
+  if (auto r = verify_subscriptions(p); !r) return r;
   for (const auto& credit : p.credits) {
     if (credit.meter >= p.meters.size() || p.meters[credit.meter].kind != MeterKind::intervals)
       return fail(fmt::format("credit \"{}\" reads meter {}, which is no intervals meter", credit.name, credit.meter));

@@ -599,6 +599,16 @@ class Compiler {
       info.amount = allowance.amount;
       for (const ast::Draw& draw : allowance.draws)
         info.draws.push_back(AllowanceDraw{meter_index(draw.meter.text), draw.ratio});
+      if (const auto& terms = allowance.package) {
+        PackageTerms package;
+        package.price = terms->price;
+        package.validity = static_cast<std::uint32_t>(terms->validity.to_int64(RoundingMode::down).value_or(1));
+        package.unit = terms->validity_unit.text.rfind("day", 0) == 0     ? ValidityUnit::day
+                       : terms->validity_unit.text.rfind("year", 0) == 0 ? ValidityUnit::year
+                                                                         : ValidityUnit::month;
+        package.charge = subscription_line(allowance.name.text, ast::SubscriptionPart::package).value_or(0);
+        info.package = package;
+      }
       program_->allowances.push_back(std::move(info));
       note_size(program_->allowances.size(), "allowances");
       location_ = allowance.range.begin;
@@ -606,16 +616,103 @@ class Compiler {
     }
   }
 
+  // The invoice line the AST builder made for a plan's fee or seats or a
+  // package's purchases.
+  std::optional<std::uint32_t> subscription_line(const std::string& owner, ast::SubscriptionPart part) const {
+    for (std::size_t i = 0; i < scheme_.charges.size(); ++i) {
+      const ast::Charge& charge = scheme_.charges[i];
+      if (charge.kind == ast::ChargeKind::subscription && charge.part == part && charge.plan->text == owner)
+        return static_cast<std::uint32_t>(i);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::uint32_t> plan_index(const std::string& name) const {
+    for (std::size_t i = 0; i < scheme_.plans.size(); ++i)
+      if (scheme_.plans[i].name.text == name) return static_cast<std::uint32_t>(i);
+    return std::nullopt;
+  }
+
+  // Annual prices not given are twelve monthly ones less the annual discount.
+  void plans() {
+    for (const ast::Plan& plan : scheme_.plans) {
+      PlanInfo info;
+      info.kind = plan.kind == ast::PlanKind::edition ? PlanKind::edition : PlanKind::module;
+      info.name = plan.name.text;
+      std::optional<Decimal> discount;
+      for (const auto& amount : plan.amounts) {
+        if (amount.word.text == "annual") discount = amount.amount;
+        if (amount.word.text == "minimum") info.minimum_seats = amount.amount;
+      }
+      for (const auto& price : plan.prices) {
+        const bool monthly = price.cycle.text == "monthly";
+        auto& slot = price.word.text == "fee" ? (monthly ? info.monthly_fee : info.annual_fee)
+                                              : (monthly ? info.monthly_seat : info.annual_seat);
+        slot = price.amount;
+      }
+      location_ = plan.range.begin;
+      if (discount) {
+        info.annual_fee = discounted_year(*info.monthly_fee, *discount);
+        if (info.monthly_seat && !info.annual_seat) info.annual_seat = discounted_year(*info.monthly_seat, *discount);
+      }
+      info.whole_months = !plan.switches.empty();
+      info.includes = plan.includes;
+      if (info.monthly_fee || info.annual_fee)
+        info.fee_charge = subscription_line(plan.name.text, ast::SubscriptionPart::fee);
+      if (info.monthly_seat || info.annual_seat)
+        info.seat_charge = subscription_line(plan.name.text, ast::SubscriptionPart::seats);
+      program_->plans.push_back(std::move(info));
+      note_size(program_->plans.size(), "editions and modules");
+    }
+  }
+
+  Decimal discounted_year(const Decimal& monthly, const Decimal& discount) {
+    auto year = multiply(monthly, Decimal::from_int(12));
+    auto kept = subtract(Decimal::from_int(1), discount);
+    if (year && kept)
+      if (auto price = multiply(*year, *kept)) return price->normalized();
+    error({location_, location_}, "the annual price overflows", "give it with `fee ... annual`");
+    return Decimal();
+  }
+
+  static std::string subscription_formula(const ast::Charge& charge) {
+    switch (charge.part) {
+      case ast::SubscriptionPart::fee: return fmt::format("subscription to {}", charge.plan->text);
+      case ast::SubscriptionPart::seats: return fmt::format("seats of {}", charge.plan->text);
+      case ast::SubscriptionPart::package: return fmt::format("purchases of package {}", charge.plan->text);
+    }
+    return {};
+  }
+
   void period_program() {
     begin_chunk(program_->period);
     allowances();
+    plans();
     for (std::size_t i = 0; i < scheme_.charges.size(); ++i) {
       const ast::Charge& charge = scheme_.charges[i];
       location_ = charge.range.begin;
+      if (charge.kind == ast::ChargeKind::subscription) {
+        // Billed from the account's subscription when it is invoiced: no code.
+        ChargeInfo line{charge.name, subscription_formula(charge), std::nullopt, LineSource::usage, std::nullopt};
+        line.source = charge.part == ast::SubscriptionPart::fee     ? LineSource::plan_fee
+                      : charge.part == ast::SubscriptionPart::seats ? LineSource::plan_seats
+                                                                    : LineSource::package;
+        if (charge.part == ast::SubscriptionPart::package) {
+          for (std::size_t a = 0; a < scheme_.allowances.size(); ++a)
+            if (scheme_.allowances[a].name.text == charge.plan->text) line.owner = static_cast<std::uint32_t>(a);
+        } else {
+          line.owner = plan_index(charge.plan->text);
+        }
+        program_->charges.push_back(std::move(line));
+        note_size(program_->charges.size(), "charges");
+        continue;
+      }
       std::optional<std::uint32_t> priced_meter;
       if (charge.kind != ast::ChargeKind::flat && charge.kind != ast::ChargeKind::percentage)
         priced_meter = charge.meter_index;
-      program_->charges.push_back(ChargeInfo{charge.name, formula(charge), priced_meter});
+      ChargeInfo info{charge.name, formula(charge), priced_meter, LineSource::usage, std::nullopt};
+      if (charge.plan) info.owner = plan_index(charge.plan->text);
+      program_->charges.push_back(std::move(info));
       note_size(program_->charges.size(), "charges");
       location_ = charge.range.begin;
       const auto index = static_cast<unsigned>(i);

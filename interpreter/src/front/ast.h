@@ -110,16 +110,65 @@ struct Draw {
   SourceRange range;
 };
 
+// `package minutes = 250_000 for 227.00, valid 1 month draws ...`: an
+// allowance an account buys (the accounts file lists the purchases).
+struct PackageTerms {
+  Named for_word;  // `for`
+  Decimal price;
+  SourceRange price_range;
+  Named valid_word;  // `valid`
+  Decimal validity;
+  Named validity_unit;  // day(s), month(s), year(s)
+  SourceRange validity_range;
+};
+
 // `allowance free_minutes = 10_000 per period draws audio_min, video_min[hd] * 4`
 struct Allowance {
   Named name;
   Decimal amount;
-  Named period;
+  Named period;  // `period`; unset for a package
   std::vector<Draw> draws;
+  SourceRange range;
+  std::optional<PackageTerms> package;
+};
+
+// `edition pro { ... }` or `module recording { ... }`: what an account's
+// subscription brings it (docs/language.md, "Subscriptions").
+enum class PlanKind : std::uint8_t { edition, module };
+
+// `fee 699.00 monthly`, `seat 8.00 annual`
+struct PlanPrice {
+  Named word;
+  Decimal amount;
+  Named cycle;
   SourceRange range;
 };
 
-enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, band, blocks, percentage, plugin };
+// `annual discount 15%`, `includes free_mau 10_000`, `minimum seats 10`
+struct PlanAmount {
+  Named word;
+  Named target;
+  Decimal amount;
+  SourceRange amount_range;
+  SourceRange range;
+};
+
+struct Plan {
+  PlanKind kind = PlanKind::edition;
+  Named name;
+  std::vector<PlanPrice> prices;
+  std::vector<PlanAmount> amounts;
+  std::vector<Named> switches;  // `whole months`: the words joined by a space
+  SourceRange range;
+
+  // Filled by the checker.
+  std::vector<std::pair<std::uint32_t, Decimal>> includes;  // allowance index, amount
+};
+
+// flat ... plugin are written as charges; `subscription` lines are made by
+// the AST builder for a plan's fee or seats or a package's purchases.
+enum class ChargeKind : std::uint8_t { flat, per_unit, graduated, volume, band, blocks, percentage, plugin, subscription };
+enum class SubscriptionPart : std::uint8_t { fee, seats, package };
 
 // How a tier row says where it ends.
 enum class TierBound : std::uint8_t { first, next, up_to, above };
@@ -166,6 +215,10 @@ struct Charge {
   ExprPtr value;
   ExprPtr filter;
   std::vector<std::pair<Named, Decimal>> percent_options;  // plus, min, max
+  // Written inside an edition or module: billed only to accounts holding it.
+  // For a subscription line: the plan (or package) it bills.
+  std::optional<Named> plan;
+  SubscriptionPart part = SubscriptionPart::fee;
 
   // Filled by the checker.
   std::uint32_t meter_index = 0;
@@ -254,7 +307,8 @@ struct Scheme {
   std::vector<Column> columns;
   std::vector<ClassDecl> classes;
   std::vector<Meter> meters;
-  std::vector<Allowance> allowances;
+  std::vector<Allowance> allowances;  // packages too
+  std::vector<Plan> plans;
   std::vector<Charge> charges;
   std::vector<Adjustment> adjustments;
   std::vector<TestCase> tests;

@@ -119,16 +119,14 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     a.amount = number(allowance->amount).value_or(Decimal());
     a.period = named(allowance->renewal, allowance->renewal->getText());
     a.range = range_of(allowance);
-    for (auto* draw : allowance->draw()) {
-      ast::Draw d;
-      d.meter = meter_ref(draw->meterRef());
-      d.range = range_of(draw);
-      if (draw->ratio) d.ratio = number(draw->ratio).value_or(Decimal::from_int(1));
-      a.draws.push_back(std::move(d));
-    }
+    for (auto* d : allowance->draw()) a.draws.push_back(draw(d));
     scheme.allowances.push_back(std::move(a));
   } else if (auto* ch = dynamic_cast<P::ChargeDeclContext*>(ctx)) {
-    scheme.charges.push_back(charge(ch));
+    scheme.charges.push_back(charge(ch->name, ch->chargeBody()));
+  } else if (auto* plan_decl = dynamic_cast<P::PlanDeclContext*>(ctx)) {
+    plan(plan_decl, scheme);
+  } else if (auto* package_decl = dynamic_cast<P::PackageDeclContext*>(ctx)) {
+    package(package_decl, scheme);
   } else if (auto* adj = dynamic_cast<P::AdjustmentDeclContext*>(ctx)) {
     ast::Adjustment a;
     a.kind_name = named(adj->kind, adj->kind->getText());
@@ -268,14 +266,90 @@ ast::Conversion AstBuilder::conversion(P::ConversionContext* ctx) {
   return c;
 }
 
-ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
+namespace {
+
+// The invoice line a plan's fee or seats, or a package's purchases, bill.
+ast::Charge subscription_line(const ast::Named& owner, std::string name, ast::SubscriptionPart part) {
   ast::Charge c;
-  c.name = unquote(ctx->name->getText());
-  c.range = range_of(ctx->name);
-  if (auto* flat = dynamic_cast<P::FlatChargeContext*>(ctx->chargeBody())) {
+  c.name = std::move(name);
+  c.range = owner.range;
+  c.kind = ast::ChargeKind::subscription;
+  c.plan = owner;
+  c.part = part;
+  return c;
+}
+
+}  // namespace
+
+void AstBuilder::plan(P::PlanDeclContext* ctx, ast::Scheme& scheme) {
+  ast::Plan p;
+  p.kind = ctx->plan->getType() == P::EDITION ? ast::PlanKind::edition : ast::PlanKind::module;
+  p.name = named(ctx->name, ctx->name->getText());
+  p.range = range_of(ctx);
+  const char* kind_word = p.kind == ast::PlanKind::edition ? "edition" : "module";
+  bool fee = false;
+  bool seats = false;
+  std::vector<ast::Charge> charges;
+  for (auto* item : ctx->planItem()) {
+    if (auto* c = dynamic_cast<P::PlanChargeContext*>(item)) {
+      ast::Charge gated = charge(c->name, c->chargeBody());
+      gated.plan = p.name;
+      charges.push_back(std::move(gated));
+    } else if (auto* price = dynamic_cast<P::PlanFeeContext*>(item)) {
+      ast::PlanPrice pp{named(price->word, price->word->getText()),
+                        number(price->price).value_or(Decimal()),
+                        named(price->cycle, price->cycle->getText()), range_of(price)};
+      fee = fee || pp.word.text == "fee";
+      seats = seats || pp.word.text == "seat";
+      p.prices.push_back(std::move(pp));
+    } else if (auto* amount = dynamic_cast<P::PlanAmountContext*>(item)) {
+      p.amounts.push_back(ast::PlanAmount{named(amount->word, amount->word->getText()),
+                                          named(amount->target, amount->target->getText()),
+                                          signed_number(amount->amount).value_or(Decimal()),
+                                          range_of(amount->amount), range_of(amount)});
+    } else if (auto* word = dynamic_cast<P::PlanSwitchContext*>(item)) {
+      p.switches.push_back(ast::Named{word->word->getText() + " " + word->unit->getText(), range_of(word)});
+    }
+  }
+  // The plan's own lines come first, then the charges it enables.
+  if (fee)
+    scheme.charges.push_back(subscription_line(p.name, fmt::format("{} {}", p.name.text, kind_word),
+                                               ast::SubscriptionPart::fee));
+  if (seats)
+    scheme.charges.push_back(
+        subscription_line(p.name, fmt::format("{} seats", p.name.text), ast::SubscriptionPart::seats));
+  for (auto& c : charges) scheme.charges.push_back(std::move(c));
+  scheme.plans.push_back(std::move(p));
+}
+
+void AstBuilder::package(P::PackageDeclContext* ctx, ast::Scheme& scheme) {
+  ast::Allowance a;
+  a.name = named(ctx->name, ctx->name->getText());
+  a.amount = number(ctx->amount).value_or(Decimal());
+  a.range = range_of(ctx);
+  ast::PackageTerms terms;
+  terms.for_word = named(ctx->forWord, ctx->forWord->getText());
+  terms.price = number(ctx->price).value_or(Decimal());
+  terms.price_range = range_of(ctx->price);
+  terms.valid_word = named(ctx->validWord, ctx->validWord->getText());
+  terms.validity = number(ctx->validity).value_or(Decimal());
+  terms.validity_range = range_of(ctx->validity);
+  terms.validity_unit = named(ctx->validUnit, ctx->validUnit->getText());
+  a.package = std::move(terms);
+  for (auto* draw : ctx->draw()) a.draws.push_back(this->draw(draw));
+  scheme.charges.push_back(
+      subscription_line(a.name, fmt::format("{} package", a.name.text), ast::SubscriptionPart::package));
+  scheme.allowances.push_back(std::move(a));
+}
+
+ast::Charge AstBuilder::charge(antlr4::Token* name, P::ChargeBodyContext* body) {
+  ast::Charge c;
+  c.name = unquote(name->getText());
+  c.range = range_of(name);
+  if (auto* flat = dynamic_cast<P::FlatChargeContext*>(body)) {
     c.kind = ast::ChargeKind::flat;
     c.amount = expr(flat->amount);
-  } else if (auto* unit = dynamic_cast<P::PerUnitChargeContext*>(ctx->chargeBody())) {
+  } else if (auto* unit = dynamic_cast<P::PerUnitChargeContext*>(body)) {
     c.kind = ast::ChargeKind::per_unit;
     const ast::Named ref = meter_ref(unit->meterRef());
     c.meter = ref.text;
@@ -283,7 +357,7 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     c.after = allowances(unit->allowances());
     c.price = expr(unit->price);
     if (unit->unit) c.unit = expr(unit->unit);
-  } else if (auto* tiered = dynamic_cast<P::TieredChargeContext*>(ctx->chargeBody())) {
+  } else if (auto* tiered = dynamic_cast<P::TieredChargeContext*>(body)) {
     c.kind = tiered->model->getType() == P::GRADUATED ? ast::ChargeKind::graduated
              : tiered->model->getType() == P::VOLUME  ? ast::ChargeKind::volume
                                                       : ast::ChargeKind::band;
@@ -295,7 +369,7 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     for (auto* row : tiered->tier()) c.tiers.push_back(tier(row));
     block_rule(tiered->blockRule(), c);
     if (auto* used = tiered->usedRule()) c.if_used = named(used->word, used->word->getText());
-  } else if (auto* percentage = dynamic_cast<P::PercentageChargeContext*>(ctx->chargeBody())) {
+  } else if (auto* percentage = dynamic_cast<P::PercentageChargeContext*>(body)) {
     c.kind = ast::ChargeKind::percentage;
     if (auto rate = number(percentage->rate)) {
       if (auto fraction = Decimal::from_parts(rate->mantissa(), rate->scale() + 2))
@@ -308,7 +382,7 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     for (auto* option : percentage->percentOption())
       c.percent_options.emplace_back(named(option->word, option->word->getText()),
                                      number(option->amount).value_or(Decimal()));
-  } else if (auto* blocks = dynamic_cast<P::BlocksChargeContext*>(ctx->chargeBody())) {
+  } else if (auto* blocks = dynamic_cast<P::BlocksChargeContext*>(body)) {
     c.kind = ast::ChargeKind::blocks;
     const ast::Named ref = meter_ref(blocks->meterRef());
     c.meter = ref.text;
@@ -323,7 +397,7 @@ ast::Charge AstBuilder::charge(P::ChargeDeclContext* ctx) {
     row.unit = number(blocks->size);
     c.tiers.push_back(std::move(row));
     block_rule(blocks->blockRule(), c);
-  } else if (auto* plugin = dynamic_cast<P::PluginChargeContext*>(ctx->chargeBody())) {
+  } else if (auto* plugin = dynamic_cast<P::PluginChargeContext*>(body)) {
     c.kind = ast::ChargeKind::plugin;
     c.plugin_kind = ast::Named{plugin->kind->getText(), range_of(plugin->kind)};
     for (auto* ref : plugin->meterRef()) c.plugin_meters.push_back(meter_ref(ref));
@@ -347,6 +421,14 @@ std::optional<Decimal> AstBuilder::signed_number(P::SignedNumberContext* ctx) {
     value = *fraction;
   }
   return ctx->MINUS() ? value->negated() : *value;
+}
+
+ast::Draw AstBuilder::draw(P::DrawContext* ctx) {
+  ast::Draw d;
+  d.meter = meter_ref(ctx->meterRef());
+  d.range = range_of(ctx);
+  if (ctx->ratio) d.ratio = number(ctx->ratio).value_or(Decimal::from_int(1));
+  return d;
 }
 
 ast::Named AstBuilder::meter_ref(P::MeterRefContext* ctx) {

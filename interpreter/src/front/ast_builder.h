@@ -28,7 +28,10 @@ class AstBuilder {
   ast::Meter meter(grammar::TariffParser::MeterDeclContext* ctx);
   ast::MeterBody meter_body(grammar::TariffParser::MeterBodyContext* ctx);
   ast::Conversion conversion(grammar::TariffParser::ConversionContext* ctx);
-  ast::Charge charge(grammar::TariffParser::ChargeDeclContext* ctx);
+  ast::Charge charge(antlr4::Token* name, grammar::TariffParser::ChargeBodyContext* body);
+  void plan(grammar::TariffParser::PlanDeclContext* ctx, ast::Scheme& scheme);
+  void package(grammar::TariffParser::PackageDeclContext* ctx, ast::Scheme& scheme);
+  ast::Draw draw(grammar::TariffParser::DrawContext* ctx);
   ast::Named meter_ref(grammar::TariffParser::MeterRefContext* ctx);
   std::vector<ast::Named> allowances(grammar::TariffParser::AllowancesContext* ctx);
   std::optional<Decimal> signed_number(grammar::TariffParser::SignedNumberContext* ctx);

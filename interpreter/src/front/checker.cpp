@@ -88,6 +88,7 @@ class Checker {
     classes();
     meters();
     allowances();
+    plans();
     charges();
     adjustments();
     credits();
@@ -280,7 +281,9 @@ class Checker {
         error(allowance.name.range, fmt::format("allowance `{}` is declared twice", allowance.name.text));
       if (allowance.amount.sign() < 0)
         error(allowance.range, "an allowance cannot be negative");
-      if (allowance.period.text != "period")
+      if (allowance.package)
+        package_terms(allowance);
+      else if (allowance.period.text != "period")
         error(allowance.period.range,
               fmt::format("allowances renew `per period`, not per {}", allowance.period.text),
               "write `= 10_000 per period`");
@@ -425,6 +428,7 @@ class Checker {
       if (!seen.emplace(charge.name, 0).second)
         error(charge.range, fmt::format("charge \"{}\" is declared twice", charge.name),
               "invoice lines are named by their charge; give each a distinct name");
+      if (charge.kind == ast::ChargeKind::subscription) continue;
       if (charge.kind == ast::ChargeKind::flat) {
         constant(*charge.amount, "a flat fee");
         continue;
@@ -551,6 +555,105 @@ class Checker {
       if (!any_per)
         error(charge.block_which->range, "no row of this table prices a block",
               "a block is the N of `at 1.00 per N`");
+    }
+  }
+
+  // `= 250_000 for 227.00, valid 1 month`
+  void package_terms(const ast::Allowance& package) {
+    const ast::PackageTerms& terms = *package.package;
+    const std::string example = "write `package minutes = 250_000 for 227.00, valid 1 month draws audio_min`";
+    if (terms.for_word.text != "for")
+      error(terms.for_word.range, fmt::format("expected `for` and the package's price, not `{}`",
+                                              terms.for_word.text), example);
+    if (terms.valid_word.text != "valid")
+      error(terms.valid_word.range, fmt::format("expected `valid` and how long the package lasts, not `{}`",
+                                                terms.valid_word.text), example);
+    static const std::vector<std::string> units = {"day", "days", "month", "months", "year", "years"};
+    if (std::find(units.begin(), units.end(), terms.validity_unit.text) == units.end())
+      error(terms.validity_unit.range,
+            fmt::format("a package is valid for days, months or years, not `{}`", terms.validity_unit.text),
+            suggestion_hint(terms.validity_unit.text, units, "units"));
+    if (package.amount.sign() <= 0) error(package.range, "a package must hold more than zero units");
+    if (terms.validity.sign() <= 0 || !terms.validity.is_integer())
+      error(terms.validity_range, "a package is valid for a whole number of days, months or years");
+    if (!scheme_.period_calendar)
+      error(package.name.range, "a package needs the billing period its purchases are dated in",
+            "add a line such as `period calendar month UTC`");
+  }
+
+  // Editions and modules: prices, included allowances and switches whose
+  // words the grammar leaves to the checker.
+  void plans() {
+    std::set<std::string> names;
+    for (auto& plan : scheme_.plans) {
+      const char* kind = plan.kind == ast::PlanKind::edition ? "edition" : "module";
+      if (!names.insert(plan.name.text).second)
+        error(plan.name.range, fmt::format("`{}` is declared twice as an edition or module", plan.name.text),
+              "editions and modules share one name space: the accounts file names them");
+      if (!scheme_.period_calendar)
+        error(plan.name.range, fmt::format("an {} needs the billing period its fees are prorated over",
+                                           kind), "add a line such as `period calendar month UTC`");
+      std::set<std::string> priced;
+      bool fee_monthly = false, fee_annual = false, seat_price = false;
+      for (const auto& price : plan.prices) {
+        if (price.word.text != "fee" && price.word.text != "seat") {
+          error(price.word.range, fmt::format("unknown {} item `{}`", kind, price.word.text),
+                "write `fee 699.00 monthly` or `seat 8.00 monthly`");
+          continue;
+        }
+        if (price.cycle.text != "monthly" && price.cycle.text != "annual") {
+          error(price.cycle.range, fmt::format("a {} is paid `monthly` or `annual`, not `{}`", price.word.text,
+                                               price.cycle.text));
+          continue;
+        }
+        if (!priced.insert(price.word.text + " " + price.cycle.text).second)
+          error(price.range, fmt::format("the {} {} price is given twice", price.cycle.text, price.word.text));
+        if (price.amount.sign() < 0) error(price.range, "a price cannot be negative");
+        fee_monthly = fee_monthly || (price.word.text == "fee" && price.cycle.text == "monthly");
+        fee_annual = fee_annual || (price.word.text == "fee" && price.cycle.text == "annual");
+        seat_price = seat_price || price.word.text == "seat";
+      }
+      for (const auto& amount : plan.amounts) plan_amount(plan, amount, fee_monthly, fee_annual, seat_price);
+      for (const auto& word : plan.switches)
+        if (word.text != "whole months")
+          error(word.range, fmt::format("unknown {} item `{}`", kind, word.text),
+                "`whole months` bills the plan held on the period's last day for the whole period");
+    }
+  }
+
+  void plan_amount(ast::Plan& plan, const ast::PlanAmount& amount, bool fee_monthly, bool fee_annual,
+                   bool seat_price) {
+    const std::string item = amount.word.text + " " + amount.target.text;
+    if (item == "annual discount") {
+      if (amount.amount.sign() < 0 || amount.amount > Decimal::from_int(1))
+        error(amount.amount_range, "an annual discount is between 0% and 100%");
+      if (!fee_monthly)
+        error(amount.range, "an annual discount needs the monthly fee it discounts",
+              "write `fee 699.00 monthly` in the same block");
+      if (fee_annual)
+        error(amount.range, "the annual fee is given, so an annual discount has nothing to set",
+              "keep one of `fee ... annual` and `annual discount`");
+    } else if (amount.word.text == "includes") {
+      const auto found = std::find(allowance_names_.begin(), allowance_names_.end(), amount.target.text);
+      if (found == allowance_names_.end()) {
+        error(amount.target.range, fmt::format("unknown allowance `{}`", amount.target.text),
+              suggestion_hint(amount.target.text, allowance_names_, "allowances"));
+        return;
+      }
+      const auto index = static_cast<std::uint32_t>(found - allowance_names_.begin());
+      if (scheme_.allowances[index].package)
+        error(amount.target.range, fmt::format("`{}` is a package: accounts buy it", amount.target.text),
+              "an edition includes allowances declared with `allowance`");
+      if (amount.amount.sign() < 0) error(amount.amount_range, "an included amount cannot be negative");
+      plan.includes.emplace_back(index, amount.amount);
+    } else if (item == "minimum seats") {
+      if (!seat_price)
+        error(amount.range, "a seat minimum needs a seat price", "write `seat 8.00 monthly` in the same block");
+      if (amount.amount.sign() < 0 || !amount.amount.is_integer())
+        error(amount.amount_range, "a seat minimum is a whole number of seats");
+    } else {
+      error(amount.word.range, fmt::format("unknown item `{}`", item),
+            "write `annual discount 15%`, `includes ALLOWANCE 10_000` or `minimum seats 10`");
     }
   }
 

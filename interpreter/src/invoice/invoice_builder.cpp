@@ -26,11 +26,13 @@ void InvoiceBuilder::set_period(std::string start, std::string end) {
 }
 
 Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
-    const std::string& account, const std::vector<EmittedLine>& lines, const CreditFacts& facts) {
+    const std::string& account, const std::vector<EmittedLine>& lines, const CreditFacts& facts,
+    std::vector<PackageBalance> packages) {
   const int digits = program_.minor_digits;
   const bool per_line = program_.rounding_stage == RoundingStage::line;
   AccountInvoice out;
   out.account = account;
+  out.packages = std::move(packages);
   Decimal exact_total;
   Decimal rounded_total;
   for (const EmittedLine& emitted : lines) {

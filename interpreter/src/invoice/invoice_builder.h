@@ -26,7 +26,8 @@ class InvoiceBuilder {
   // Accounts must be added in the order they appear on the invoice.
   Expected<std::monostate, AccountError> add_account(const std::string& account,
                                                     const std::vector<EmittedLine>& lines,
-                                                    const CreditFacts& facts = {});
+                                                    const CreditFacts& facts = {},
+                                                    std::vector<PackageBalance> packages = {});
   Expected<Invoice, RunError> finish(const ReadCounts& counts);
 
  private:

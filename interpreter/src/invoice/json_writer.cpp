@@ -101,7 +101,25 @@ std::string format_json(const Invoice& invoice) {
       append_explain(out, adjustment.explain);
       out += '}';
     }
-    out += "],\"total\":";
+    out += ']';
+    // Only accounts holding packages carry the key.
+    if (!account.packages.empty()) {
+      out += ",\"packages\":[";
+      for (std::size_t p = 0; p < account.packages.size(); ++p) {
+        const PackageBalance& package = account.packages[p];
+        if (p > 0) out += ',';
+        out += "{\"package\":" + json_quote(package.package) + ",\"bought\":" + json_quote(package.bought) +
+               ",\"expires\":" + json_quote(package.expires) + ",\"start\":";
+        append_decimal(out, package.start.normalized());
+        out += ",\"used\":";
+        append_decimal(out, package.used);
+        out += ",\"left\":";
+        append_decimal(out, package.left);
+        out += '}';
+      }
+      out += ']';
+    }
+    out += ",\"total\":";
     append_decimal(out, account.total);
     out += '}';
   }

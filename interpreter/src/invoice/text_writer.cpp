@@ -62,6 +62,9 @@ std::string format_text(const Invoice& invoice) {
     }
     out += fmt::format("  {}  {:>{}}  {:>{}}\n", pad_right("Total", name_width), "", quantity_width,
                        account.total.to_string(), amount_width);
+    for (const auto& package : account.packages)
+      out += fmt::format("  Package {} bought {}, valid to {}: {} at the start, {} used, {} left\n", package.package,
+                         package.bought, package.expires, package.start.normalized(), package.used, package.left);
   }
   out += fmt::format("\nTotal for {} account{}: {} {}\n", invoice.accounts.size(),
                      invoice.accounts.size() == 1 ? "" : "s", invoice.total, invoice.currency);

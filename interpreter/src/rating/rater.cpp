@@ -11,6 +11,8 @@
 #include "invoice/invoice_builder.h"
 #include "rating/billing_period.h"
 #include "rating/registry_pricer.h"
+#include "rating/subscriptions.h"
+#include "usage/timestamp.h"
 #include "tariff/tariff.h"
 #include "usage/usage_reader.h"
 #include "vm/hot_compare.h"
@@ -37,6 +39,8 @@ struct Rater::State {
   ReadCounts counts;
   std::optional<BillingPeriod> period;
   bool period_inferred = false;
+  std::shared_ptr<const Accounts> accounts;
+  UnknownAccounts unknown_accounts = UnknownAccounts::reject;
   // Months of rows set aside as outside an inferred period.
   std::set<std::string> other_months;
 };
@@ -73,6 +77,36 @@ std::optional<RunError> over_distinct_budget(const Program& program, const Ratin
         distinct_budget_exceeded(program.meters[m].name, limits.max_distinct_values, account))};
   }
   return std::nullopt;
+}
+
+// The period's days in the scheme's zone.
+PeriodDays days_of(const BillingPeriod& period, const PeriodInfo& info) {
+  const auto local_day = [&](const Decimal& epoch) {
+    return usage::day_number(epoch.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset);
+  };
+  const std::int64_t months = info.kind == PeriodKind::calendar_quarter ? 3
+                              : info.kind == PeriodKind::calendar_year  ? 12
+                                                                        : 1;
+  return PeriodDays{local_day(period.bounds.start), local_day(period.bounds.end) - 1, months};
+}
+
+bool bills_subscriptions(const Program& program) {
+  return !program.plans.empty() || std::any_of(program.allowances.begin(), program.allowances.end(),
+                                               [](const AllowanceInfo& a) { return a.package.has_value(); });
+}
+
+// Usage lines of charges an edition or module enables, for accounts that
+// hold it; then the subscription's own lines, all in charge order.
+void combine_lines(const Program& program, const SubscriptionBill& bill, std::vector<EmittedLine>& lines) {
+  lines.erase(std::remove_if(lines.begin(), lines.end(),
+                             [&](const EmittedLine& line) {
+                               const auto& owner = program.charges[line.charge].owner;
+                               return owner && !bill.holds_plan[*owner];
+                             }),
+              lines.end());
+  lines.insert(lines.end(), bill.lines.begin(), bill.lines.end());
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const EmittedLine& a, const EmittedLine& b) { return a.charge < b.charge; });
 }
 
 }  // namespace
@@ -143,10 +177,19 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
     }
     const std::string_view account = row.fields[account_column].text;
     if (!last_meters || !text_equal(account, last_account)) {
-      const auto [id, inserted] = s.account_ids.insert(account);
-      if (inserted) s.account_meters.emplace_back(meter_count);
       last_account.assign(account);
-      last_meters = s.account_meters[id].data();
+      last_meters = nullptr;
+      if (!s.accounts || s.unknown_accounts == UnknownAccounts::rate || s.accounts->find(account)) {
+        const auto [id, inserted] = s.account_ids.insert(account);
+        if (inserted) s.account_meters.emplace_back(meter_count);
+        last_meters = s.account_meters[id].data();
+      }
+    }
+    if (!last_meters) {
+      ++outside;
+      rejects.reject(Reject{std::string(row.file), row.line,
+                            fmt::format("account {} is not in the accounts file", account), std::string(row.text)});
+      continue;
     }
     if (auto ran = run_record(program, row, last_meters, s.frame, s.limits.max_distinct_values); !ran)
       return unexpected(RunError{fmt::format(
@@ -174,6 +217,11 @@ Expected<std::monostate, RunError> Rater::set_period(std::string_view month) {
 }
 
 void Rater::set_limits(const RatingLimits& limits) { state_->limits = limits; }
+
+void Rater::set_accounts(std::shared_ptr<const Accounts> accounts, UnknownAccounts unknown) {
+  state_->accounts = std::move(accounts);
+  state_->unknown_accounts = unknown;
+}
 
 Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
   State& s = *state_;
@@ -241,16 +289,41 @@ Expected<Invoice, RunError> Rater::finish() {
         "the usage spans more than one billing period ({}); rate one at a time with --period",
         months)});
   }
+  const bool subscriptions = s.accounts || bills_subscriptions(program);
+  if (subscriptions && !s.period)
+    return unexpected(RunError{program.billing_period.kind == PeriodKind::none
+                                   ? std::string("subscriptions are billed per period, and the scheme declares none")
+                                   : std::string("no usage names the billing period: give it with --period")});
   InvoiceBuilder builder(program);
   if (s.period) builder.set_period(s.period->start, s.period->end);
   std::optional<PeriodBounds> bounds;
   if (s.period) bounds = s.period->bounds;
+  const PeriodDays days = subscriptions ? days_of(*s.period, program.billing_period) : PeriodDays{};
+  // Accounts with usage, and those the accounts file lists: one merge of
+  // two sorted lists.
+  constexpr std::size_t kNoUsage = SIZE_MAX;
+  std::vector<std::pair<std::string_view, std::size_t>> all;
+  const std::vector<AccountSubscription> none;
+  const auto& listed = s.accounts ? s.accounts->all() : none;
+  std::size_t u = 0;
+  for (std::size_t l = 0; u < ids.size() || l < listed.size();) {
+    if (l == listed.size() || (u < ids.size() && ids[u].first < listed[l].account)) {
+      all.push_back(ids[u++]);
+    } else {
+      const bool same = u < ids.size() && ids[u].first == listed[l].account;
+      all.emplace_back(listed[l++].account, same ? ids[u++].second : kNoUsage);
+    }
+  }
+  const std::vector<MeterSlot> no_usage(program.meters.size());
   std::vector<EmittedLine> lines;
   std::vector<Decimal> values(program.meters.size());
-  for (const auto& [account, index] : ids) {
+  for (const auto& [account, index] : all) {
     const std::string id(account);
     lines.clear();
-    const auto& slots = s.account_meters[index];
+    auto bill = bill_subscription(program, s.accounts ? s.accounts->find(account) : nullptr, days);
+    if (!bill) return unexpected(RunError{fmt::format("{}: error: {}", s.accounts->name(), bill.error())});
+    if (index == kNoUsage && !bill->active) continue;  // listed, but not subscribed in this period
+    const auto& slots = index == kNoUsage ? no_usage : s.account_meters[index];
     for (std::size_t m = 0; m < program.meters.size(); ++m) {
       auto value = meter_value(program.meters[m], slots[m], bounds, program.rounding);
       if (!value)
@@ -259,10 +332,14 @@ Expected<Invoice, RunError> Rater::finish() {
                                                describe(value.error()))});
       values[m] = *value;
     }
-    if (auto ran = run_period(program, values, s.frame, lines, &s.pricer); !ran)
+    if (auto ran = run_period(program, values, s.frame, lines, &s.pricer, &bill->allowance_amounts); !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), id)});
-    if (auto added = builder.add_account(id, lines, CreditFacts{s.plugins.get(), bounds, &slots}); !added) {
+    combine_lines(program, *bill, lines);
+    auto packages = settle_packages(program, bill->lots, bill->allowance_amounts);
+    if (!packages) return unexpected(RunError{fmt::format("{}: error: account {}: {}", program.source_name, id, packages.error())});
+    if (auto added = builder.add_account(id, lines, CreditFacts{s.plugins.get(), bounds, &slots}, std::move(*packages));
+        !added) {
       const SourceLocation at = added.error().at;
       const std::string where = at.line == 0 ? program.source_name
                                              : fmt::format("{}:{}:{}", program.source_name, at.line, at.column);

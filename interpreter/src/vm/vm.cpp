@@ -27,9 +27,10 @@ namespace {
 // Draws one allowance from its meters in order: from each, as much as is
 // left (never more than the meter's value), each unit using `ratio`
 // allowance units. The meters' values become what is left to bill.
-Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allowance, Decimal* values,
+Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allowance, Decimal& left,
+                                                      Decimal* values,
                                                       std::vector<std::vector<std::string>>& notes) {
-  Decimal left = allowance.amount;
+  const Decimal amount = left;
   for (const AllowanceDraw& draw : allowance.draws) {
     Decimal& value = values[draw.meter];
     if (value.sign() <= 0) continue;
@@ -44,7 +45,7 @@ Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allow
     auto remaining = subtract(left, *used);
     if (!rest) return unexpected(rest.error());
     if (!remaining) return unexpected(remaining.error());
-    std::string note = fmt::format("{} (allowance {}): {} of {} drawn", allowance.name, allowance.amount,
+    std::string note = fmt::format("{} (allowance {}): {} of {} drawn", allowance.name, amount,
                                    taken.normalized(), value.normalized());
     if (draw.ratio != Decimal::from_int(1))
       note += fmt::format(" at {} allowance units each", draw.ratio);
@@ -66,6 +67,7 @@ struct Context {
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
   const PluginPricer* plugins = nullptr;
+  Decimal* allowances_left = nullptr;  // per allowance: its amount, then what DRAW left
   std::uint64_t max_distinct_values = 0;
 };
 
@@ -329,7 +331,8 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(DRAW) {
       const Instruction& i = INS;
-      if (auto drawn = draw_allowance(p.allowances[i.a], ctx.meter_values, *ctx.meter_notes); !drawn)
+      if (auto drawn = draw_allowance(p.allowances[i.a], ctx.allowances_left[i.a], ctx.meter_values, *ctx.meter_notes);
+          !drawn)
         return fail(fmt::format("allowance `{}`: {}", p.allowances[i.a].name, describe(drawn.error())));
       VM_NEXT();
     }
@@ -387,12 +390,23 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
   return execute(program, program.record, frame.registers(), ctx);
 }
 
+void declared_allowances(const Program& program, std::vector<Decimal>& amounts) {
+  amounts.clear();
+  for (const AllowanceInfo& allowance : program.allowances)
+    amounts.push_back(allowance.package ? Decimal() : allowance.amount);
+}
+
 Expected<std::monostate, VmError> run_period(const Program& program,
                                              std::vector<Decimal>& meter_values, Frame& frame,
                                              std::vector<EmittedLine>& lines,
-                                             const PluginPricer* plugins) {
+                                             const PluginPricer* plugins,
+                                             std::vector<Decimal>* allowances) {
   Context ctx;
   ctx.plugins = plugins;
+  // The caller's amounts (one per allowance), or the declared ones.
+  std::vector<Decimal>& left = allowances ? *allowances : frame.allowances_left();
+  if (!allowances) declared_allowances(program, left);
+  ctx.allowances_left = left.data();
   ctx.meter_values = meter_values.data();
   ctx.meter_notes = &frame.cleared_meter_notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.lines = &lines;

@@ -45,11 +45,13 @@ class Frame {
   std::string& window_key() noexcept { return window_key_; }
   // One list of allowance notes per meter, emptied.
   std::vector<std::vector<std::string>>& cleared_meter_notes(std::size_t meters);
+  std::vector<Decimal>& allowances_left() noexcept { return allowances_left_; }
 
  private:
   std::vector<Decimal> registers_;
   std::string window_key_;
   std::vector<std::vector<std::string>> meter_notes_;
+  std::vector<Decimal> allowances_left_;
 };
 
 // The program must have passed verify(). A `distinct` meter that would
@@ -62,11 +64,19 @@ Expected<std::monostate, VmError> run_record(const Program& program, const usage
 // The message for a meter over the distinct-values budget.
 std::string distinct_budget_exceeded(std::string_view meter, std::uint64_t max_distinct_values,
                                      std::string_view account);
+// Each allowance's amount for an account without a subscription: as
+// declared, and no package units.
+void declared_allowances(const Program& program, std::vector<Decimal>& amounts);
+
 // `meter_values` holds each meter's value at period end (meter_value());
-// allowances drawn by the program reduce them in place.
+// allowances drawn by the program reduce them in place. `allowances`, when
+// given, holds each allowance's amount for this account (a subscription
+// can include more, packages are bought) and gets what each has left;
+// otherwise the declared amounts are drawn.
 Expected<std::monostate, VmError> run_period(const Program& program,
                                              std::vector<Decimal>& meter_values, Frame& frame,
                                              std::vector<EmittedLine>& lines,
-                                             const PluginPricer* plugins = nullptr);
+                                             const PluginPricer* plugins = nullptr,
+                                             std::vector<Decimal>* allowances = nullptr);
 
 }  // namespace tariff

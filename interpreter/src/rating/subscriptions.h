@@ -1,0 +1,58 @@
+// What an account's subscription bills in one period: edition and module
+// fees and seats (by day, whole months, or annual terms with co-terming),
+// package purchases, the allowances its plans include and the package
+// units it holds (docs/accounts.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bytecode/program.h"
+#include "tariff/accounts.h"
+#include "tariff/expected.h"
+#include "tariff/tariff.h"
+#include "vm/vm.h"
+
+namespace tariff {
+
+// The period's days in the scheme's zone, both inclusive, and how many
+// months it spans (1, 3 or 12): a monthly price is per month.
+struct PeriodDays {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+  std::int64_t months = 1;
+};
+
+// Units of one package purchase that count in the period, drawn in the
+// order the lots are listed: earliest expiry first.
+struct PackageLot {
+  std::uint32_t allowance = 0;
+  std::int64_t bought = 0;
+  std::int64_t expires = 0;  // the last day it is valid
+  Decimal balance;           // units at the period's start
+};
+
+struct SubscriptionBill {
+  bool active = false;  // subscribed on some day of the period
+  std::vector<EmittedLine> lines;  // in charge order
+  std::vector<Decimal> allowance_amounts;  // per allowance, for this account
+  std::vector<bool> holds_plan;            // per plan, on some day of the period
+  std::vector<PackageLot> lots;
+};
+
+// `account` may be null: no subscription (allowances as declared, no plan).
+Expected<SubscriptionBill, std::string> bill_subscription(const Program& program,
+                                                         const AccountSubscription* account,
+                                                         const PeriodDays& period);
+
+// Splits what each package allowance had left after the period program
+// over its lots, earliest expiry first.
+Expected<std::vector<PackageBalance>, std::string> settle_packages(const Program& program,
+                                                                  const std::vector<PackageLot>& lots,
+                                                                  const std::vector<Decimal>& left);
+
+// "2026-03-15".
+std::string format_day(std::int64_t day);
+
+}  // namespace tariff
