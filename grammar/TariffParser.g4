@@ -31,7 +31,7 @@ declaration
   // subscription (the accounts file) brings it.
   | plan=(EDITION | MODULE) name=IDENT LBRACE planItem* RBRACE  # planDecl
   // `package minutes = 250_000 for 227.00, valid 1 month draws audio_min, video_min[hd] * 4`
-  | PACKAGE name=IDENT ASSIGN amount=NUMBER forWord=IDENT price=NUMBER COMMA
+  | PACKAGE name=IDENT ASSIGN amount=NUMBER forWord=(IDENT | AT) price=NUMBER COMMA
       validWord=IDENT validity=NUMBER validUnit=IDENT DRAWS draw (COMMA draw)*  # packageDecl
   | kind=IDENT label=STRING? amount=signedNumber INCLUDED?
       (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
