@@ -58,11 +58,15 @@ testItem
   : RECORD testField (COMMA testField)*                   # testRecord
   | METER meterRef ASSIGN value=signedNumber              # testMeter
   | EXPECT (line=STRING | total=IDENT) ASSIGN value=signedNumber  # testExpect
+  // `account edition = "pro", seats = 12`: a row of the accounts file
+  | word=IDENT testField (COMMA testField)*               # testAccount
+  // `period "2026-03"`: the period a test without records is rated in
+  | PERIOD label=STRING                                   # testPeriod
   ;
 
-// `quantity = 60`, `event = "audio"`
+// `quantity = 60`, `event = "audio"`; `edition = "pro"` in account facts
 testField
-  : name=IDENT ASSIGN (text=STRING | number=signedNumber)
+  : name=(IDENT | EDITION) ASSIGN (text=STRING | number=signedNumber)
   ;
 
 column

@@ -70,6 +70,11 @@ struct SchemeTest {
   // when the test gives meter values instead.
   std::string records_csv;
   std::vector<std::pair<std::string, Decimal>> meters;  // name -> value; others 0
+  std::string account;       // the account rated: the records', or "test"
+  // The account's subscription, as an accounts file (header included);
+  // empty when the test gives none.
+  std::string accounts_csv;
+  std::string period;        // `period "2026-03"`; empty: from the records
   std::vector<Expectation> expectations;
 };
 

@@ -8,7 +8,9 @@
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
+#include "rating/billing_period.h"
 #include "rating/registry_pricer.h"
+#include "rating/subscriptions.h"
 #include "tariff/tariff.h"
 #include "vm/vm.h"
 
@@ -22,11 +24,30 @@ class CollectRejects final : public RejectSink {
   std::vector<Reject> rejects;
 };
 
+// The test's accounts file, if it writes account facts.
+Expected<std::optional<Accounts>, std::string> test_accounts(const Program& program, const SchemeTest& test) {
+  if (test.accounts_csv.empty()) return std::optional<Accounts>();
+  std::istringstream in(test.accounts_csv);
+  auto accounts = read_accounts(program, in, "test accounts", UsageFormat::csv);
+  if (!accounts) return unexpected("account facts: " + accounts.error());
+  return std::optional<Accounts>(std::move(*accounts));
+}
+
+Expected<std::monostate, std::string> subscription(const Program& program, const SchemeTest& test, Rater& rater) {
+  auto accounts = test_accounts(program, test);
+  if (!accounts) return unexpected(accounts.error());
+  if (*accounts) rater.set_accounts(std::make_shared<const Accounts>(std::move(**accounts)));
+  if (!test.period.empty())
+    if (auto set = rater.set_period(test.period); !set) return unexpected("period: " + set.error().message);
+  return std::monostate{};
+}
+
 // The test's one account, or why there is none to compare.
 Expected<AccountInvoice, std::string> rate_records(const CompileResult& compiled, const SchemeTest& test,
                                                    std::shared_ptr<const Plugins> plugins,
                                                    std::vector<std::string>& failures) {
   Rater rater(compiled.program, std::move(plugins));
+  if (auto given = subscription(*compiled.program, test, rater); !given) return unexpected(given.error());
   CollectRejects rejects;
   std::istringstream in(test.records_csv);
   if (auto added = rater.add_usage(in, "test records", UsageFormat::csv, rejects); !added)
@@ -47,12 +68,31 @@ Expected<AccountInvoice, std::string> rate_meters(const Program& program, const 
   for (const auto& [name, value] : test.meters)
     for (std::size_t m = 0; m < program.meters.size(); ++m)
       if (program.meters[m].name == name) values[m] = value;
+  auto accounts = test_accounts(program, test);
+  if (!accounts) return unexpected(accounts.error());
+  SubscriptionBill bill;
+  if (!test.period.empty()) {
+    auto period = parse_period(test.period, program.billing_period);
+    if (!period) return unexpected("period: " + period.error());
+    auto billed = bill_subscription(program, *accounts ? (*accounts)->find(test.account) : nullptr,
+                                    period_days(*period, program.billing_period));
+    if (!billed) return unexpected(billed.error());
+    bill = std::move(*billed);
+  } else {
+    bill.holds_plan.assign(program.plans.size(), false);
+    declared_allowances(program, bill.allowance_amounts);
+  }
   Frame frame(program);
   std::vector<EmittedLine> lines;
   const RegistryPricer pricer(program, plugins);
-  if (auto ran = run_period(program, values, frame, lines, &pricer); !ran) return unexpected(ran.error().message);
+  if (auto ran = run_period(program, values, frame, lines, &pricer, &bill.allowance_amounts); !ran)
+    return unexpected(ran.error().message);
+  combine_lines(program, bill, lines);
+  auto packages = settle_packages(program, bill.lots, bill.allowance_amounts);
+  if (!packages) return unexpected(packages.error());
   InvoiceBuilder builder(program);
-  if (auto added = builder.add_account("test", lines); !added) return unexpected(added.error().message);
+  if (auto added = builder.add_account(test.account, lines, {}, std::move(*packages)); !added)
+    return unexpected(added.error().message);
   auto invoice = builder.finish({});
   if (!invoice) return unexpected(invoice.error().message);
   return std::move(invoice->accounts.front());

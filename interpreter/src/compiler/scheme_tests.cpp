@@ -1,5 +1,7 @@
 #include "compiler/scheme_tests.h"
 
+#include <fmt/format.h>
+
 #include "support/csv_quote.h"
 
 namespace tariff {
@@ -26,6 +28,32 @@ std::string records_csv(const ast::TestCase& test, const UsageSchema& usage) {
   return out;
 }
 
+// The account a test rates: the one its records name, else "test".
+std::string test_account(const ast::TestCase& test, const UsageSchema& usage) {
+  if (!test.records.empty())
+    for (const ast::TestField& field : test.records.front().fields)
+      if (field.column.text == usage.columns[usage.account_column].name) return field.text;
+  return "test";
+}
+
+std::string accounts_csv(const ast::TestCase& test, const std::string& account) {
+  if (test.accounts.empty()) return {};
+  static const char* const columns[] = {"start", "end", "edition", "cycle", "seats", "modules", "packages"};
+  std::string out = "account";
+  for (const char* column : columns) out += fmt::format(",{}", column);
+  out += '\n';
+  for (const auto& [word, row] : test.accounts) {
+    out += csv_quote(account);
+    for (const char* column : columns) {
+      out += ',';
+      for (const ast::TestField& field : row.fields)
+        if (field.column.text == column) out += csv_quote(field.text);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<SchemeTest> compile_tests(const ast::Scheme& scheme, const UsageSchema& usage) {
@@ -35,6 +63,9 @@ std::vector<SchemeTest> compile_tests(const ast::Scheme& scheme, const UsageSche
     out.name = test.name.text;
     out.source_line = test.range.begin.line;
     out.records_csv = records_csv(test, usage);
+    out.account = test_account(test, usage);
+    out.accounts_csv = accounts_csv(test, out.account);
+    if (test.period) out.period = test.period->text;
     for (const auto& [meter, value] : test.meters) out.meters.emplace_back(meter.text, value);
     for (const ast::TestExpectation& expectation : test.expectations)
       out.expectations.push_back(SchemeTest::Expectation{expectation.line ? expectation.line->text : std::string(),

@@ -269,6 +269,10 @@ struct TestExpectation {
 struct TestCase {
   Named name;
   std::vector<TestRecord> records;
+  // `account edition = "pro", ...`: rows of the test's accounts file; the
+  // word written is checked to be `account`.
+  std::vector<std::pair<Named, TestRecord>> accounts;
+  std::optional<Named> period;  // `period "2026-03"`
   std::vector<std::pair<Named, Decimal>> meters;  // `meter mau = 13_250`
   std::vector<TestExpectation> expectations;
   SourceRange range;

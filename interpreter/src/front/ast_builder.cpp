@@ -178,28 +178,37 @@ void AstBuilder::block_rule(P::BlockRuleContext* ctx, ast::Charge& charge) {
   charge.block_unit = named(ctx->unit, ctx->unit->getText());
 }
 
+ast::TestRecord AstBuilder::test_record(antlr4::ParserRuleContext* ctx, const std::vector<P::TestFieldContext*>& fields) {
+  ast::TestRecord r;
+  r.range = range_of(ctx);
+  for (auto* field : fields) {
+    ast::TestField f;
+    f.column = named(field->name, field->name->getText());
+    if (field->text) {
+      f.text = unquote(field->text->getText());
+      f.value_range = range_of(field->text);
+    } else {
+      f.number = signed_number(field->number);
+      f.text = f.number ? f.number->to_string() : field->number->getText();
+      f.value_range = range_of(field->number);
+    }
+    r.fields.push_back(std::move(f));
+  }
+  return r;
+}
+
 ast::TestCase AstBuilder::test_case(P::TestDeclContext* ctx) {
   ast::TestCase t;
   t.name = named(ctx->name, unquote(ctx->name->getText()));
   t.range = range_of(ctx);
   for (auto* item : ctx->testItem()) {
     if (auto* record = dynamic_cast<P::TestRecordContext*>(item)) {
-      ast::TestRecord r;
-      r.range = range_of(record);
-      for (auto* field : record->testField()) {
-        ast::TestField f;
-        f.column = named(field->name, field->name->getText());
-        if (field->text) {
-          f.text = unquote(field->text->getText());
-          f.value_range = range_of(field->text);
-        } else {
-          f.number = signed_number(field->number);
-          f.text = f.number ? f.number->to_string() : field->number->getText();
-          f.value_range = range_of(field->number);
-        }
-        r.fields.push_back(std::move(f));
-      }
-      t.records.push_back(std::move(r));
+      t.records.push_back(test_record(record, record->testField()));
+    } else if (auto* account = dynamic_cast<P::TestAccountContext*>(item)) {
+      t.accounts.emplace_back(named(account->word, account->word->getText()),
+                              test_record(account, account->testField()));
+    } else if (auto* period = dynamic_cast<P::TestPeriodContext*>(item)) {
+      t.period = named(period->label, unquote(period->label->getText()));
     } else if (auto* meter = dynamic_cast<P::TestMeterContext*>(item)) {
       t.meters.emplace_back(meter_ref(meter->meterRef()), signed_number(meter->value).value_or(Decimal()));
     } else if (auto* expect = dynamic_cast<P::TestExpectContext*>(item)) {

@@ -32,6 +32,8 @@ class AstBuilder {
   void plan(grammar::TariffParser::PlanDeclContext* ctx, ast::Scheme& scheme);
   void package(grammar::TariffParser::PackageDeclContext* ctx, ast::Scheme& scheme);
   ast::Draw draw(grammar::TariffParser::DrawContext* ctx);
+  ast::TestRecord test_record(antlr4::ParserRuleContext* ctx,
+                              const std::vector<grammar::TariffParser::TestFieldContext*>& fields);
   ast::Named meter_ref(grammar::TariffParser::MeterRefContext* ctx);
   std::vector<ast::Named> allowances(grammar::TariffParser::AllowancesContext* ctx);
   std::optional<Decimal> signed_number(grammar::TariffParser::SignedNumberContext* ctx);

@@ -876,6 +876,10 @@ class Checker {
         error(test.meters.front().first.range, "a test gives either records or meter values, not both",
               "records are rated by the usage block and meters; meter values skip them");
       for (auto& record : test.records) test_record(record);
+      for (const auto& [word, row] : test.accounts) test_account(word, row);
+      if (!test.accounts.empty() && test.records.empty() && !test.period)
+        error(test.accounts.front().first.range, "a test with account facts and no records needs its period",
+              "add `period \"2026-03\"` to the test");
       std::set<std::string> meters;
       for (const auto& [meter, value] : test.meters) {
         if (!meters.insert(meter.text).second)
@@ -898,6 +902,26 @@ class Checker {
           error(expectation.line->range, fmt::format("no charge or adjustment is named \"{}\"", expectation.line->text),
                 suggestion_hint(expectation.line->text, line_names, "lines"));
       }
+    }
+  }
+
+  // `account edition = "pro", seats = 12`: the accounts file's columns
+  // but the account's id, which is the test's.
+  void test_account(const ast::Named& word, const ast::TestRecord& row) {
+    if (word.text != "account") {
+      error(word.range, fmt::format("unknown test item `{}`", word.text),
+            "a test has `record ...`, `meter m = 1`, `account edition = \"pro\"`, `period \"2026-03\"` and "
+            "`expect ...` items");
+      return;
+    }
+    static const std::vector<std::string> columns = {"start", "end", "edition", "cycle", "seats", "modules", "packages"};
+    std::set<std::string> seen;
+    for (const auto& field : row.fields) {
+      if (std::find(columns.begin(), columns.end(), field.column.text) == columns.end())
+        error(field.column.range, fmt::format("`{}` is no column of the accounts file", field.column.text),
+              suggestion_hint(field.column.text, columns, "columns"));
+      else if (!seen.insert(field.column.text).second)
+        error(field.column.range, fmt::format("`{}` is given twice in this row", field.column.text));
     }
   }
 

@@ -79,34 +79,9 @@ std::optional<RunError> over_distinct_budget(const Program& program, const Ratin
   return std::nullopt;
 }
 
-// The period's days in the scheme's zone.
-PeriodDays days_of(const BillingPeriod& period, const PeriodInfo& info) {
-  const auto local_day = [&](const Decimal& epoch) {
-    return usage::day_number(epoch.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset);
-  };
-  const std::int64_t months = info.kind == PeriodKind::calendar_quarter ? 3
-                              : info.kind == PeriodKind::calendar_year  ? 12
-                                                                        : 1;
-  return PeriodDays{local_day(period.bounds.start), local_day(period.bounds.end) - 1, months};
-}
-
 bool bills_subscriptions(const Program& program) {
   return !program.plans.empty() || std::any_of(program.allowances.begin(), program.allowances.end(),
                                                [](const AllowanceInfo& a) { return a.package.has_value(); });
-}
-
-// Usage lines of charges an edition or module enables, for accounts that
-// hold it; then the subscription's own lines, all in charge order.
-void combine_lines(const Program& program, const SubscriptionBill& bill, std::vector<EmittedLine>& lines) {
-  lines.erase(std::remove_if(lines.begin(), lines.end(),
-                             [&](const EmittedLine& line) {
-                               const auto& owner = program.charges[line.charge].owner;
-                               return owner && !bill.holds_plan[*owner];
-                             }),
-              lines.end());
-  lines.insert(lines.end(), bill.lines.begin(), bill.lines.end());
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const EmittedLine& a, const EmittedLine& b) { return a.charge < b.charge; });
 }
 
 }  // namespace
@@ -298,7 +273,7 @@ Expected<Invoice, RunError> Rater::finish() {
   if (s.period) builder.set_period(s.period->start, s.period->end);
   std::optional<PeriodBounds> bounds;
   if (s.period) bounds = s.period->bounds;
-  const PeriodDays days = subscriptions ? days_of(*s.period, program.billing_period) : PeriodDays{};
+  const PeriodDays days = subscriptions ? period_days(*s.period, program.billing_period) : PeriodDays{};
   // Accounts with usage, and those the accounts file lists: one merge of
   // two sorted lists.
   constexpr std::size_t kNoUsage = SIZE_MAX;

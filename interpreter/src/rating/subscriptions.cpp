@@ -429,6 +429,30 @@ Expected<SubscriptionBill, std::string> bill_subscription(const Program& program
   return bill;
 }
 
+// Usage lines of charges an edition or module enables, for accounts that
+// hold it; then the subscription's own lines, all in charge order.
+PeriodDays period_days(const BillingPeriod& period, const PeriodInfo& info) {
+  const auto local_day = [&](const Decimal& epoch) {
+    return usage::day_number(epoch.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset);
+  };
+  const std::int64_t months = info.kind == PeriodKind::calendar_quarter ? 3
+                              : info.kind == PeriodKind::calendar_year  ? 12
+                                                                        : 1;
+  return PeriodDays{local_day(period.bounds.start), local_day(period.bounds.end) - 1, months};
+}
+
+void combine_lines(const Program& program, const SubscriptionBill& bill, std::vector<EmittedLine>& lines) {
+  lines.erase(std::remove_if(lines.begin(), lines.end(),
+                             [&](const EmittedLine& line) {
+                               const auto& owner = program.charges[line.charge].owner;
+                               return owner && !bill.holds_plan[*owner];
+                             }),
+              lines.end());
+  lines.insert(lines.end(), bill.lines.begin(), bill.lines.end());
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const EmittedLine& a, const EmittedLine& b) { return a.charge < b.charge; });
+}
+
 Expected<std::vector<PackageBalance>, std::string> settle_packages(const Program& program,
                                                                   const std::vector<PackageLot>& lots,
                                                                   const std::vector<Decimal>& left) {

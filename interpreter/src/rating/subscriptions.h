@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bytecode/program.h"
+#include "rating/billing_period.h"
 #include "tariff/accounts.h"
 #include "tariff/expected.h"
 #include "tariff/tariff.h"
@@ -23,6 +24,9 @@ struct PeriodDays {
   std::int64_t last = 0;
   std::int64_t months = 1;
 };
+
+// The period's days in the scheme's zone.
+PeriodDays period_days(const BillingPeriod& period, const PeriodInfo& info);
 
 // Units of one package purchase that count in the period, drawn in the
 // order the lots are listed: earliest expiry first.
@@ -45,6 +49,10 @@ struct SubscriptionBill {
 Expected<SubscriptionBill, std::string> bill_subscription(const Program& program,
                                                          const AccountSubscription* account,
                                                          const PeriodDays& period);
+
+// Drops the usage lines of charges a plan enables that the account does
+// not hold, and adds the subscription's lines, all in charge order.
+void combine_lines(const Program& program, const SubscriptionBill& bill, std::vector<EmittedLine>& lines);
 
 // Splits what each package allowance had left after the period program
 // over its lots, earliest expiry first.
