@@ -57,8 +57,17 @@ struct Usage {
 // Rates the usage under one program; the exit code on failure.
 Expected<Invoice, int> rate(const std::string& scheme, const std::shared_ptr<const Program>& program,
                             const std::shared_ptr<const Plugins>& plugins, const Usage& usage,
-                            const std::string& period) {
+                            const std::string& period, const AccountsOptions& accounts) {
   Rater rater(program, plugins);
+  if (!accounts.path.empty()) {
+    // Read against each scheme: each must know the editions it names.
+    auto read = read_accounts_file(*program, accounts.path);
+    if (!read) {
+      std::cerr << read.error() << fmt::format("tariff: note: the accounts file was read for {}\n", scheme);
+      return unexpected(read.error().rfind("tariff: error: cannot tell", 0) == 0 ? kUsageError : kDataError);
+    }
+    rater.set_accounts(shared_accounts(std::move(*read)), unknown_accounts(accounts));
+  }
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(RunError{fmt::format("--period: {}: {}", scheme, set.error().message)});
@@ -102,7 +111,8 @@ Expected<Invoice, int> rate(const std::string& scheme, const std::shared_ptr<con
 // each; the invoices in command-line order, or the exit code.
 Expected<std::vector<Rated>, int> rate_all(const std::vector<std::string>& schemes,
                                            const std::shared_ptr<const Plugins>& plugins,
-                                           const Usage& usage, const std::string& period) {
+                                           const Usage& usage, const std::string& period,
+                                           const AccountsOptions& accounts) {
   std::vector<std::shared_ptr<const Program>> programs;
   int status = kOk;
   for (const auto& path : schemes) {
@@ -113,19 +123,21 @@ Expected<std::vector<Rated>, int> rate_all(const std::vector<std::string>& schem
   }
   if (status != kOk) return unexpected(status);
   // One currency, checked before any usage is read: the invoices of no
-  // usage carry each scheme's currency.
+  // usage carry each scheme's currency. (A scheme with subscriptions has
+  // no such invoice without a period; the invoices are compared again
+  // after rating.)
   std::vector<Invoice> empty;
   for (const auto& program : programs) {
     auto invoice = Rater(program, plugins).finish();
     if (invoice) empty.push_back(std::move(*invoice));
   }
-  if (auto same = compare_invoices(empty); !same) {
+  if (auto same = compare_invoices(empty); empty.size() > 1 && !same) {
     report(same.error());
     return unexpected(kDataError);
   }
   std::vector<Rated> rated;
   for (std::size_t i = 0; i < schemes.size(); ++i) {
-    auto invoice = rate(schemes[i], programs[i], plugins, usage, period);
+    auto invoice = rate(schemes[i], programs[i], plugins, usage, period, accounts);
     if (!invoice) return unexpected(invoice.error());
     rated.push_back(Rated{schemes[i], std::move(*invoice)});
   }
@@ -366,6 +378,7 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& options) {
                       "Format of the usage files (default: from each file's name; stdin is csv)")
       ->check(CLI::IsMember({"csv", "ndjson"}));
   compare->add_option("--period", options.period, "Billing month to rate, e.g. 2026-03");
+  add_accounts_options(*compare, options.accounts);
   compare->add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   return compare;
 }
@@ -393,7 +406,7 @@ int run_compare(const CompareOptions& options) {
     usage.stdin_text = text.str();
   }
   const auto& schemes = what_if_mode ? options.what_if : options.schemes;
-  auto rated = rate_all(schemes, options.plugins, usage, options.period);
+  auto rated = rate_all(schemes, options.plugins, usage, options.period, options.accounts);
   if (!rated) return rated.error();
 
   if (what_if_mode) {
