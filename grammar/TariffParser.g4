@@ -69,8 +69,9 @@ testField
   : name=(IDENT | EDITION) ASSIGN (text=STRING | number=signedNumber)
   ;
 
+// `event text one of "audio", "video"`: any other value rejects the record.
 column
-  : name=IDENT type=IDENT OPTIONAL? (DEFAULT literal)?
+  : name=IDENT type=IDENT OPTIONAL? (DEFAULT literal)? (oneWord=IDENT OF values+=STRING (COMMA values+=STRING)*)?
   ;
 
 // `hd <= 921_600`, the first band whose bound holds names the value's

@@ -31,6 +31,9 @@ struct Column {
   ColumnType type = ColumnType::text;
   bool optional = false;                   // may be absent or empty
   std::optional<std::string> default_text; // used when absent or empty
+  // The values a text or id column may have (`one of`); empty: any. A
+  // record with another value is rejected.
+  std::vector<std::string> one_of;
 };
 
 struct UsageSchema {

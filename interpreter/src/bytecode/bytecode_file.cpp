@@ -186,6 +186,8 @@ void write_usage(Writer& out, const Program& p) {
     out.uint(static_cast<std::uint8_t>(column.optional));
     out.uint(static_cast<std::uint8_t>(column.default_text.has_value()));
     if (column.default_text) out.str(*column.default_text);
+    out.size(column.one_of.size());
+    for (const std::string& value : column.one_of) out.str(value);
   }
   out.uint(p.usage.account_column);
   out.uint(static_cast<std::uint8_t>(p.usage.time_column.has_value()));
@@ -433,7 +435,7 @@ bool read_flag(Reader& in, bool& out, const char* what, std::size_t index) {
 
 bool read_usage(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 4 + 3)) return false;  // a name's length and three bytes
+  if (!in.count(n, 4 + 3 + 4)) return false;  // a name's length, three bytes, a value count
   p.usage.columns.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     Column& column = p.usage.columns[i];
@@ -446,6 +448,11 @@ bool read_usage(Reader& in, Program& p) {
     if (!read_flag(in, column.optional, "optional", i) || !read_flag(in, has_default, "has-default", i))
       return false;
     if (has_default && !in.str(column.default_text.emplace())) return false;
+    std::uint32_t values = 0;
+    if (!in.count(values, 4)) return false;
+    column.one_of.resize(values);
+    for (std::string& value : column.one_of)
+      if (!in.str(value)) return false;
   }
   std::uint8_t has_time = 0;
   if (!in.uint(p.usage.account_column) || !in.uint(has_time)) return false;

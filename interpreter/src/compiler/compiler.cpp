@@ -78,6 +78,7 @@ class Compiler {
                                   ? c.default_value->number.to_string()
                                   : c.default_value->text;
       }
+      for (const auto& value : c.one_of) column.one_of.push_back(value.text);
       schema.columns.push_back(std::move(column));
       note_size(schema.columns.size(), "usage columns");
     }

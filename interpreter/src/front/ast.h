@@ -59,6 +59,8 @@ struct Column {
   SourceRange type_range;
   bool optional = false;
   ExprPtr default_value;  // a literal
+  std::optional<Named> one_word;  // `one` of `one of "a", "b"`
+  std::vector<Named> one_of;      // the values a record may have; empty: any
 };
 
 // `, seconds -> minutes rounded up per day`

@@ -231,6 +231,8 @@ ast::Column AstBuilder::column(P::ColumnContext* ctx) {
   c.type_range = range_of(ctx->type);
   c.optional = ctx->OPTIONAL() != nullptr;
   if (auto* lit = ctx->literal()) c.default_value = literal(lit);
+  if (ctx->oneWord) c.one_word = named(ctx->oneWord, ctx->oneWord->getText());
+  for (auto* value : ctx->values) c.one_of.push_back(named(value, unquote(value->getText())));
   return c;
 }
 

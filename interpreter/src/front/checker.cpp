@@ -145,6 +145,25 @@ class Checker {
             "declare the columns of a usage record: `usage { account id  quantity decimal }`");
   }
 
+  // `one of "audio", "video"`: a text or id column's known values; the
+  // default must be one of them.
+  void one_of(const ast::Column& column, ColumnType type) {
+    if (!column.one_word) return;
+    if (column.one_word->text != "one")
+      error(column.one_word->range, fmt::format("expected `one of` and the column's values, not `{} of`",
+                                                column.one_word->text),
+            "write `event text one of \"audio\", \"video\"`");
+    if (type != ColumnType::text && type != ColumnType::id)
+      error(column.one_word->range, "only a text or id column lists its values");
+    std::set<std::string> seen;
+    for (const auto& value : column.one_of)
+      if (!seen.insert(value.text).second) error(value.range, fmt::format("\"{}\" is listed twice", value.text));
+    if (column.default_value && column.default_value->kind == ast::ExprKind::string &&
+        !seen.count(column.default_value->text))
+      error(column.default_value->range, fmt::format("the default \"{}\" is not one of the column's values",
+                                                     column.default_value->text));
+  }
+
   void columns() {
     std::map<std::string, std::size_t> seen;
     bool has_account = false;
@@ -179,6 +198,7 @@ class Checker {
         else if (*type == ColumnType::timestamp)
           error(column.default_value->range, "a timestamp column cannot have a default");
       }
+      one_of(column, *type);
       column_types_.emplace(column.name, *type);
       if (column.name == "time" && *type == ColumnType::timestamp) has_time_ = true;
     }

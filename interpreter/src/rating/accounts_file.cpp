@@ -28,9 +28,9 @@ enum Col : std::uint32_t { kAccount, kStart, kEnd, kEdition, kCycle, kSeats, kMo
 UsageSchema accounts_schema() {
   UsageSchema schema;
   const auto optional = [](std::string name, ColumnType type, std::optional<std::string> fallback = {}) {
-    return Column{std::move(name), type, true, std::move(fallback)};
+    return Column{std::move(name), type, true, std::move(fallback), {}};
   };
-  schema.columns = {Column{"account", ColumnType::id, false, std::nullopt},
+  schema.columns = {Column{"account", ColumnType::id, false, std::nullopt, {}},
                     optional("start", ColumnType::text),
                     optional("end", ColumnType::text),
                     optional("edition", ColumnType::text),

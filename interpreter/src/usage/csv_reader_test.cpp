@@ -199,6 +199,22 @@ TEST(CsvUsageReader, RejectsBadNumbers) {
                         describe(DecimalError::bad_character)));
 }
 
+// `region text one of "eu", "us"`: another value rejects the record; an
+// empty optional field takes no value and passes.
+TEST(CsvUsageReader, RejectsValuesAColumnDoesNotList) {
+  UsageSchema schema = usage_schema();
+  schema.columns[4].one_of = {"eu", "us"};
+  const ReadResult result = read_all(schema, kHeader +
+                                                 "A1,2026-03-01T10:00:00Z,1,2,eu\n"
+                                                 "A1,2026-03-01T10:00:00Z,1,2,apac\n"
+                                                 "A1,2026-03-01T10:00:00Z,1,2,\n");
+  EXPECT_EQ(result.rows.size(), 2u);
+  ASSERT_EQ(result.rejects.size(), 1u);
+  EXPECT_EQ(result.rejects.front(),
+            "usage.csv:3: unknown value \"apac\" in column `region` (the scheme knows \"eu\", \"us\") "
+            "[A1,2026-03-01T10:00:00Z,1,2,apac]");
+}
+
 TEST(CsvUsageReader, RejectsFractionInIntegerColumn) {
   EXPECT_EQ(single_reject("A2,2026-03-01,1,2.5,eu\n"),
             "usage.csv:3: fraction in integer column `count`: 2.5 is not a whole number "

@@ -17,7 +17,7 @@ namespace tariff::usage::testing {
 
 inline Column column(std::string name, ColumnType type, bool optional = false,
                      std::optional<std::string> default_text = std::nullopt) {
-  return Column{std::move(name), type, optional, std::move(default_text)};
+  return Column{std::move(name), type, optional, std::move(default_text), {}};
 }
 
 // account, time, quantity required; count optional with default 1;

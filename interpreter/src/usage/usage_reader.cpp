@@ -136,12 +136,30 @@ std::unique_ptr<UsageReader> make_usage_reader(UsageFormat format, const UsageSc
   return nullptr;
 }
 
+namespace {
+
+// The known values, shortened when there are many: the reason stays one
+// readable line.
+std::string unknown_value(const Column& column, std::string_view text) {
+  constexpr std::size_t kListed = 8;
+  std::string known;
+  for (std::size_t i = 0; i < column.one_of.size() && i < kListed; ++i)
+    known += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", column.one_of[i]);
+  if (column.one_of.size() > kListed) known += fmt::format(" and {} more", column.one_of.size() - kListed);
+  return fmt::format("unknown value \"{}\" in column `{}` (the scheme knows {})", text, column.name, known);
+}
+
+}  // namespace
+
 std::optional<std::string> type_column_value(const Column& column, std::string_view text,
                                              Decimal& number) {
   switch (column.type) {
     case ColumnType::id:
     case ColumnType::text:
       number = Decimal();
+      if (!column.one_of.empty() &&
+          std::find(column.one_of.begin(), column.one_of.end(), text) == column.one_of.end())
+        return unknown_value(column, text);
       return std::nullopt;
     case ColumnType::decimal:
     case ColumnType::integer: {
