@@ -132,7 +132,7 @@ conversion
 chargeBody
   : FLAT amount=expr                                      # flatCharge
   | meterRef allowances? AT price=expr (PER unit=expr)?  # perUnitCharge
-  | model=(GRADUATED | VOLUME | BAND) meterRef allowances? blockRule? usedRule?
+  | model=(GRADUATED | VOLUME | BAND) meterRef allowances? (PER window=IDENT)? blockRule? usedRule?
       LBRACE tier* RBRACE                                 # tieredCharge
   | BLOCKS OF size=NUMBER meterRef allowances? AT price=NUMBER blockRule?  # blocksCharge
   | rate=NUMBER PERCENT OF value=expr (WHERE filter=expr)?

@@ -85,7 +85,8 @@ Expected<AccountInvoice, std::string> rate_meters(const Program& program, const 
   Frame frame(program);
   std::vector<EmittedLine> lines;
   const RegistryPricer pricer(program, plugins);
-  if (auto ran = run_period(program, values, frame, lines, &pricer, &bill.allowance_amounts); !ran)
+  if (auto ran = run_period(program, values, frame, lines, &pricer, AccountInputs{&bill.allowance_amounts, nullptr});
+      !ran)
     return unexpected(ran.error().message);
   combine_lines(program, bill, lines);
   auto packages = settle_packages(program, bill.lots, bill.allowance_amounts);

@@ -94,6 +94,7 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::AVGMETER:
     case OperandKind::WSUMMETER:
     case OperandKind::SPANMETER:
+    case OperandKind::WINMETER:
       return value < p.meters.size() ? fmt::format("m{}({})", value, p.meters[value].name)
                                      : fmt::format("m{}", value);
     case OperandKind::CHARGE:

@@ -37,6 +37,7 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::AVGMETER: return "average meter";
     case OperandKind::WSUMMETER: return "weighted_sum meter";
     case OperandKind::SPANMETER: return "intervals meter";
+    case OperandKind::WINMETER: return "windowed meter";
     case OperandKind::CHARGE: return "charge";
     case OperandKind::TABLE: return "tier table";
     case OperandKind::CLASS: return "class";
@@ -89,6 +90,9 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::AVGMETER: return meter_of(MeterKind::average);
     case OperandKind::WSUMMETER: return meter_of(MeterKind::weighted_sum);
     case OperandKind::SPANMETER: return meter_of(MeterKind::intervals);
+    case OperandKind::WINMETER:
+      if (value >= p.meters.size()) return fmt::format("meter {} does not exist", value);
+      return p.meters[value].windows.empty() ? fmt::format("meter {} has no windows", value) : std::string();
     case OperandKind::CHARGE:
       if (value >= p.charges.size()) return fmt::format("charge {} does not exist", value);
       // A subscription's lines come from the account, never from code.

@@ -357,3 +357,72 @@ TEST(Verifier, AdjustmentsCreditsIntervalsAndBands) {
 
 }  // namespace
 }  // namespace tariff
+
+namespace tariff {
+namespace {
+
+// Editions, modules, packages and per-window pricing: each check fires on
+// a hand-broken copy of a program that has them all.
+Program subscribed_program() {
+  auto compiled = compile_source("s.tariff", R"(scheme "S" version "1"
+currency USD
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+meter minutes = sum quantity
+meter peak = max over days of (max quantity)
+allowance bonus = 0 per period draws minutes
+package pack = 1_000 for 5.00, valid 1 month draws minutes
+edition pro { fee 10.00 monthly
+  seat 2.00 monthly
+  includes bonus 100 }
+charge "Minutes" = minutes after bonus, pack at 0.01
+charge "Peaks" = graduated peak per window { above at 0.10 }
+)");
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  return compiled.program ? *compiled.program : Program{};
+}
+
+std::string subscribed_refusal(const std::function<void(Program&)>& breakage) {
+  Program p = subscribed_program();
+  breakage(p);
+  auto result = verify(p);
+  return result ? "(accepted)" : to_string(result.error());
+}
+
+TEST(Verifier, SubscriptionsAndTheirLines) {
+  EXPECT_EQ(subscribed_refusal([](Program&) {}), "(accepted)");
+  EXPECT_EQ(subscribed_refusal([](Program& p) { p.plans[0].fee_charge = p.plans[0].seat_charge; }),
+            "plan `pro` and its fee line do not match");
+  EXPECT_EQ(subscribed_refusal([](Program& p) { p.plans[0].seat_charge.reset(); }),
+            "plan `pro` and its seat line do not match");
+  EXPECT_EQ(subscribed_refusal([](Program& p) { p.plans[0].includes[0].first = 1; }),
+            "plan `pro` includes allowance 1, which is no allowance");
+  EXPECT_EQ(subscribed_refusal([](Program& p) { p.allowances[1].package->validity = 0; }),
+            "package `pack` and its purchase line do not match");
+  EXPECT_EQ(subscribed_refusal([](Program& p) { p.charges[3].owner = 9; }),
+            "charge \"Minutes\" belongs to 9 which does not exist");
+  EXPECT_EQ(subscribed_refusal([](Program& p) { p.billing_period.kind = PeriodKind::none; }),
+            "editions, modules and packages need a billing period");
+  // No instruction may bill a subscription's line (charge 0 is the package's).
+  const std::string billed = subscribed_refusal([](Program& p) {
+    for (auto& ins : p.period.code)
+      if (ins.op == Opcode::LINE) ins.a = 0;
+  });
+  EXPECT_NE(billed.find("LINE operand a: charge 0 is billed from subscriptions, not by the program"),
+            std::string::npos)
+      << billed;
+  // WTIERS prices a meter with windows only.
+  const std::string flat = subscribed_refusal([](Program& p) {
+    for (auto& ins : p.period.code)
+      if (ins.op == Opcode::WTIERS) ins.b = 0;
+  });
+  EXPECT_NE(flat.find("WTIERS operand b: meter 0 has no windows"), std::string::npos) << flat;
+}
+
+}  // namespace
+}  // namespace tariff

@@ -334,8 +334,9 @@ class Compiler {
 
   static std::string formula(const ast::Charge& charge) {
     if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
-    if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}", charge.meter);
-    if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}", charge.meter);
+    const std::string each = charge.per_window ? " per window" : "";
+    if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}{}", charge.meter, each);
+    if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}{}", charge.meter, each);
     if (charge.kind == ast::ChargeKind::band) return fmt::format("band {}", charge.meter);
     if (charge.kind == ast::ChargeKind::percentage) {
       auto percent = multiply(charge.rate, Decimal::from_int(100));
@@ -739,7 +740,10 @@ class Compiler {
       } else if (charge.kind == ast::ChargeKind::graduated || charge.kind == ast::ChargeKind::volume ||
                  charge.kind == ast::ChargeKind::band || charge.kind == ast::ChargeKind::blocks) {
         emit(Opcode::LOADM, quantity, charge.meter_index);
-        emit(Opcode::TIERS, amount, quantity, tier_table(charge));
+        if (charge.per_window)
+          emit(Opcode::WTIERS, amount, charge.meter_index, tier_table(charge));
+        else
+          emit(Opcode::TIERS, amount, quantity, tier_table(charge));
       } else {
         emit(Opcode::LOADM, quantity, charge.meter_index);
         if (auto unit_price = exact_unit_price(charge)) {

@@ -51,6 +51,55 @@ TEST(Compiler, SumWithFilterSkipsTheUpdateWhenFalse) {
             "   3  MSUM    m0(m) r0\n");
 }
 
+// `per window` prices the meter's windows through the table (WTIERS);
+// the line's quantity is still the meter's value.
+TEST(Compiler, PerWindowPricingIsOneInstructionOverTheMeter) {
+  auto compiled = compile_source("t.tariff", std::string(kHeader) +
+                                                 "meter peak = max over kind of (sum quantity)\n"
+                                                 "charge \"P\" = volume peak per window { above at 2 }\n");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  const std::string all = disassemble(*compiled.program);
+  EXPECT_NE(all.find("LOADM   r0 m0(peak)"), std::string::npos) << all;
+  EXPECT_NE(all.find("WTIERS  r1 m0(peak) t0"), std::string::npos) << all;
+  EXPECT_EQ(all.find("TIERS   "), std::string::npos) << all;
+}
+
+// An edition's fee and seats and a package's purchases are invoice lines
+// with no code: the subscription bills them.
+TEST(Compiler, SubscriptionLinesHaveNoCode) {
+  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+meter minutes = sum quantity
+package pack = 100 for 1.00, valid 2 months draws minutes
+edition pro { fee 10.00 monthly
+  annual discount 25%
+  seat 1.50 monthly }
+charge "Minutes" = minutes after pack at 0.01
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  const std::string all = disassemble(*compiled.program);
+  EXPECT_NE(all.find("c0 = \"pack package\": purchases of package pack | package of a0"), std::string::npos) << all;
+  EXPECT_NE(all.find("c1 = \"pro edition\": subscription to pro | plan fee of plan0"), std::string::npos) << all;
+  EXPECT_NE(all.find("c2 = \"pro seats\": seats of pro | plan seats of plan0"), std::string::npos) << all;
+  // 12 x 10.00 less 25% = 90; 12 x 1.50 less 25% = 13.5.
+  EXPECT_NE(all.find("plan0 = edition pro | fee 10.00 monthly | fee 90 annual | seat 1.50 monthly | seat 13.5 annual"
+                     " | fee line c1 | seat line c2"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("a0 = pack 100 | m0 * 1 | package for 1.00, valid 2 months, line c0"), std::string::npos) << all;
+  // The period program draws the package and bills only "Minutes" (c3).
+  EXPECT_NE(all.find("DRAW    a0(pack)"), std::string::npos) << all;
+  EXPECT_NE(all.find("LINE    c3(\"Minutes\")"), std::string::npos) << all;
+  EXPECT_EQ(all.find("LINE    c0"), std::string::npos) << all;
+}
+
 TEST(Compiler, CountWithoutFilterIsOneInstruction) {
   EXPECT_EQ(listing("meter n = count\ncharge \"C\" = n at 1\n", true),
             "record program: 1 instructions, 1 registers\n"

@@ -211,6 +211,9 @@ struct Charge {
   std::optional<Named> block_which;
   std::optional<Named> block_unit;
   std::optional<Named> if_used;  // `if used`: the word after `if`
+  // `per window`: each group of the meter's outermost window priced on its
+  // own, the amounts summed (billing-engines.md V31).
+  std::optional<Named> per_window;
   // percentage: `2.99% of amount where ..., plus 0.30, min 1.75, max 12`,
   // a fee per record summed over the period.
   Decimal rate;  // 0.0299

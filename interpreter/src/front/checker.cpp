@@ -224,11 +224,13 @@ class Checker {
         grouped_meters_.emplace(meter.name, group->text);
         for (const auto& band : cls->second) {
           const std::string name = fmt::format("{}[{}]", meter.name, band);
+          if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
           meter_index_.emplace(name, static_cast<std::uint32_t>(meter_names_.size()));
           meter_names_.push_back(name);
           meter_ranges_.push_back(meter.range);
         }
       } else {
+        if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
         meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
         meter_names_.push_back(meter.name);
         meter_ranges_.push_back(meter.range);
@@ -470,6 +472,7 @@ class Checker {
         charge.meter_index = *meter;
         used_meters_.insert(meter_names_[*meter]);
         after(charge, *meter);
+        per_window(charge, *meter);
       }
       if (!charge.price) continue;
       constant(*charge.price, "a price");
@@ -675,6 +678,23 @@ class Checker {
       error(amount.word.range, fmt::format("unknown item `{}`", item),
             "write `annual discount 15%`, `includes ALLOWANCE 10_000` or `minimum seats 10`");
     }
+  }
+
+  // `per window` prices each group of a windowed meter; allowances draw
+  // whole meters, so they cannot be drawn per window.
+  void per_window(const ast::Charge& charge, std::uint32_t meter) {
+    if (!charge.per_window) return;
+    if (charge.per_window->text != "window") {
+      error(charge.per_window->range, fmt::format("expected `per window`, not `per {}`", charge.per_window->text),
+            "`per window` prices each day (or value) of a meter written `max over days of (...)` on its own");
+      return;
+    }
+    if (!windowed_meters_.count(meter))
+      error(charge.meter_range, fmt::format("`{}` has no windows to price one by one", charge.meter),
+            "declare it over a window, e.g. `meter peak = max over days of (max quantity)`");
+    if (drawn_by_.count(meter))
+      error(charge.per_window->range, "a meter an allowance draws cannot be priced per window",
+            "allowances draw the meter's whole value");
   }
 
   // `after` names exactly the allowances that draw on the charge's meter,
@@ -1117,6 +1137,7 @@ class Checker {
   std::vector<std::string> column_names_;
   std::map<std::string, std::uint32_t> meter_index_;
   std::vector<std::string> meter_names_;
+  std::set<std::uint32_t> windowed_meters_;  // meters with an `over` window
   std::set<std::string> used_meters_;
   std::vector<SourceRange> meter_ranges_;
   std::map<std::string, std::vector<std::string>> class_bands_;

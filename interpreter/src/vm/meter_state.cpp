@@ -6,6 +6,8 @@
 #include <cstring>
 #include <iterator>
 
+#include <fmt/format.h>
+
 #include "usage/timestamp.h"
 
 namespace tariff {
@@ -314,6 +316,45 @@ Value reduce(MeterKind reduce_kind, const std::vector<Decimal>& values, Rounding
 
 }  // namespace
 
+namespace {
+
+using Level = std::map<std::vector<std::string>, Decimal>;
+
+// Values per window key after reducing the innermost `windows` windows
+// (dropping the last key component each time).
+Expected<Level, DecimalError> reduce_windows(const MeterInfo& meter, const MeterSlot& slot,
+                                             const std::optional<PeriodBounds>& period, RoundingMode mode,
+                                             std::size_t windows) {
+  Level level;
+  if (!slot.extra) return level;
+  for (const auto& [key, inner] : slot.extra->windows) {
+    auto value = base_value(meter.kind, inner, period, mode);
+    if (!value) return unexpected(value.error());
+    auto converted = convert(*value, conversion_at(meter, 0), mode);
+    if (!converted) return unexpected(converted.error());
+    level.emplace(key_components(key), *converted);
+  }
+  for (std::size_t w = 0; w < windows; ++w) {
+    std::map<std::vector<std::string>, std::vector<Decimal>> groups;
+    for (auto& [key, value] : level) {
+      std::vector<std::string> outer(key.begin(), key.end() - 1);
+      groups[std::move(outer)].push_back(value);
+    }
+    Level next;
+    for (const auto& [key, values] : groups) {
+      auto reduced = reduce(meter.windows[w].reduce, values, mode);
+      if (!reduced) return unexpected(reduced.error());
+      auto converted = convert(*reduced, conversion_at(meter, w + 1), mode);
+      if (!converted) return unexpected(converted.error());
+      next.emplace(key, *converted);
+    }
+    level = std::move(next);
+  }
+  return level;
+}
+
+}  // namespace
+
 Expected<Decimal, DecimalError> meter_value(const MeterInfo& meter, const MeterSlot& slot,
                                             const std::optional<PeriodBounds>& period,
                                             RoundingMode mode) {
@@ -322,34 +363,30 @@ Expected<Decimal, DecimalError> meter_value(const MeterInfo& meter, const MeterS
     if (!value) return value;
     return convert(*value, conversion_at(meter, 0), mode);
   }
-  if (!slot.extra || slot.extra->windows.empty()) return Decimal();
-  // Values per window key, then reduced one window at a time, innermost
-  // first, by dropping the last key component.
-  std::map<std::vector<std::string>, Decimal> level;
-  for (const auto& [key, inner] : slot.extra->windows) {
-    auto value = base_value(meter.kind, inner, period, mode);
-    if (!value) return value;
-    auto converted = convert(*value, conversion_at(meter, 0), mode);
-    if (!converted) return converted;
-    level.emplace(key_components(key), *converted);
-  }
-  for (std::size_t w = 0; w < meter.windows.size(); ++w) {
-    std::map<std::vector<std::string>, std::vector<Decimal>> groups;
-    for (auto& [key, value] : level) {
-      std::vector<std::string> outer(key.begin(), key.end() - 1);
-      groups[std::move(outer)].push_back(value);
+  auto level = reduce_windows(meter, slot, period, mode, meter.windows.size());
+  if (!level) return unexpected(level.error());
+  return level->empty() ? Decimal() : level->begin()->second;
+}
+
+Expected<std::vector<WindowValue>, DecimalError> window_values(const MeterInfo& meter, const MeterSlot& slot,
+                                                               const std::optional<PeriodBounds>& period,
+                                                               RoundingMode mode) {
+  std::vector<WindowValue> out;
+  if (meter.windows.empty()) return out;
+  auto level = reduce_windows(meter, slot, period, mode, meter.windows.size() - 1);
+  if (!level) return unexpected(level.error());
+  const MeterWindow& outer = meter.windows.back();
+  for (const auto& [key, value] : *level) {
+    std::string label = key.front();
+    if (outer.kind == WindowKind::day) {
+      std::int64_t day = 0;
+      std::from_chars(label.data(), label.data() + label.size(), day);
+      const usage::CivilDate date = usage::civil_from_days(day);
+      label = fmt::format("{:04}-{:02}-{:02}", date.y, date.m, date.d);
     }
-    std::map<std::vector<std::string>, Decimal> next;
-    for (const auto& [key, values] : groups) {
-      auto reduced = reduce(meter.windows[w].reduce, values, mode);
-      if (!reduced) return reduced;
-      auto converted = convert(*reduced, conversion_at(meter, w + 1), mode);
-      if (!converted) return converted;
-      next.emplace(key, *converted);
-    }
-    level = std::move(next);
+    out.push_back(WindowValue{std::move(label), value});
   }
-  return level.empty() ? Decimal() : level.begin()->second;
+  return out;
 }
 
 }  // namespace tariff

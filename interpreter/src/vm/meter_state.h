@@ -84,4 +84,15 @@ Expected<Decimal, DecimalError> meter_value(const MeterInfo& meter, const MeterS
                                             const std::optional<PeriodBounds>& period,
                                             RoundingMode mode);
 
+// The value of each group of the meter's outermost window (each day of
+// `max over days of ...`), before that window reduces them: a charge
+// priced `per window` prices each. In key order (days in date order).
+struct WindowValue {
+  std::string label;  // the day (YYYY-MM-DD) or the column's value
+  Decimal value;
+};
+Expected<std::vector<WindowValue>, DecimalError> window_values(const MeterInfo& meter, const MeterSlot& slot,
+                                                               const std::optional<PeriodBounds>& period,
+                                                               RoundingMode mode);
+
 }  // namespace tariff

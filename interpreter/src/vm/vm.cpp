@@ -58,6 +58,25 @@ Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allow
   return std::monostate{};
 }
 
+// Each window's value through the table, summed; every window explained.
+Expected<Decimal, DecimalError> price_windows(const TierTable& table, const std::vector<WindowValue>* windows,
+                                              RoundingMode mode, std::vector<std::string>& explain) {
+  Decimal total;
+  if (!windows) return total;
+  for (const WindowValue& window : *windows) {
+    std::vector<std::string> steps;
+    auto amount = price_through_tiers(table, window.value, mode, steps);
+    if (!amount) return amount;
+    auto sum = add(total, *amount);
+    if (!sum) return sum;
+    total = *sum;
+    explain.push_back(fmt::format("window {}: {} -> {}", window.label, window.value.normalized(),
+                                  amount->normalized()));
+    for (auto& step : steps) explain.push_back("  " + step);
+  }
+  return total;
+}
+
 struct Context {
   const usage::Row* row = nullptr;
   MeterSlot* meters = nullptr;
@@ -68,6 +87,7 @@ struct Context {
   std::vector<std::string> pending_explain;  // moved into the next LINE
   const PluginPricer* plugins = nullptr;
   Decimal* allowances_left = nullptr;  // per allowance: its amount, then what DRAW left
+  const std::vector<std::vector<WindowValue>>* window_values = nullptr;  // per meter, for WTIERS
   std::uint64_t max_distinct_values = 0;
 };
 
@@ -349,6 +369,13 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
       ctx.pending_explain.insert(ctx.pending_explain.end(), priced->second.begin(), priced->second.end());
       VM_NEXT();
     }
+    VM_CASE(WTIERS) {
+      const Instruction& i = INS;
+      const auto* windows = ctx.window_values ? &(*ctx.window_values)[i.b] : nullptr;
+      TARIFF_CHECKED(R[i.a], price_windows(p.tier_tables[i.c], windows, p.rounding, ctx.pending_explain),
+                     "tier pricing per window");
+      VM_NEXT();
+    }
     VM_CASE(TIERS) {
       const Instruction& i = INS;
       TARIFF_CHECKED(R[i.a],
@@ -400,13 +427,15 @@ Expected<std::monostate, VmError> run_period(const Program& program,
                                              std::vector<Decimal>& meter_values, Frame& frame,
                                              std::vector<EmittedLine>& lines,
                                              const PluginPricer* plugins,
-                                             std::vector<Decimal>* allowances) {
+                                             const AccountInputs& inputs) {
+  std::vector<Decimal>* allowances = inputs.allowances;
   Context ctx;
   ctx.plugins = plugins;
   // The caller's amounts (one per allowance), or the declared ones.
   std::vector<Decimal>& left = allowances ? *allowances : frame.allowances_left();
   if (!allowances) declared_allowances(program, left);
   ctx.allowances_left = left.data();
+  if (inputs.windows && !inputs.windows->empty()) ctx.window_values = inputs.windows;
   ctx.meter_values = meter_values.data();
   ctx.meter_notes = &frame.cleared_meter_notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.lines = &lines;

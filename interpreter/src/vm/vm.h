@@ -68,15 +68,23 @@ std::string distinct_budget_exceeded(std::string_view meter, std::uint64_t max_d
 // declared, and no package units.
 void declared_allowances(const Program& program, std::vector<Decimal>& amounts);
 
+// What the period program reads of one account besides its meter values.
+struct AccountInputs {
+  // Each allowance's amount for this account (a subscription can include
+  // more, packages are bought); gets what each has left. Null: the
+  // declared amounts.
+  std::vector<Decimal>* allowances = nullptr;
+  // Per meter, the values of its outermost window (window_values()), for
+  // charges priced per window; null or empty: no windows.
+  const std::vector<std::vector<WindowValue>>* windows = nullptr;
+};
+
 // `meter_values` holds each meter's value at period end (meter_value());
-// allowances drawn by the program reduce them in place. `allowances`, when
-// given, holds each allowance's amount for this account (a subscription
-// can include more, packages are bought) and gets what each has left;
-// otherwise the declared amounts are drawn.
+// allowances drawn by the program reduce them in place.
 Expected<std::monostate, VmError> run_period(const Program& program,
                                              std::vector<Decimal>& meter_values, Frame& frame,
                                              std::vector<EmittedLine>& lines,
                                              const PluginPricer* plugins = nullptr,
-                                             std::vector<Decimal>* allowances = nullptr);
+                                             const AccountInputs& inputs = {});
 
 }  // namespace tariff
