@@ -10,7 +10,9 @@
 # rewritten instead (review the diff before committing it).
 # Inputs: TARIFF (the binary), DIR (the case folder), CASE (file name);
 # optional USAGE and GOLDEN override NAME.csv and NAME.golden; optional
-# PLUGINS (a ;-list of libraries) are loaded with --plugin.
+# PLUGINS (a ;-list of libraries) are loaded with --plugin; optional
+# ACCOUNTS is the accounts file and PERIOD the billing period (`--period`,
+# for usage files that name none: accounts with no usage at all).
 get_filename_component(name ${CASE} NAME_WLE)
 if(NOT DEFINED USAGE)
   set(USAGE ${name}.csv)
@@ -37,6 +39,9 @@ else()
   set(command ${TARIFF} invoice ${CASE} --usage ${USAGE} ${plugin_args})
   if(DEFINED ACCOUNTS)
     list(APPEND command --accounts ${ACCOUNTS})
+  endif()
+  if(DEFINED PERIOD)
+    list(APPEND command --period ${PERIOD})
   endif()
   set(expected_exit 0)
   set(stream stdout)
