@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -173,6 +174,13 @@ PYBIND11_MODULE(_tariff, m) {
         py::arg("format"), py::arg("partitions"),
         "Cuts the usage file at `path` (called `name` in rejects) into partitions by account hash.");
   m.def("rejects_csv_header", [] { return py::bytes(tariff::rejects_csv_header()); });
+  m.def(
+      "usage_format_of",
+      [](const std::string& name) -> std::optional<std::string> {
+        if (auto format = tariff::format_from_path(name)) return format_name(*format);
+        return std::nullopt;
+      },
+      py::arg("name"), "\"csv\" or \"ndjson\" by the file name's extension, as tariff invoice tells; None otherwise.");
 
   py::class_<tariff::Invoice>(m, "Invoice", "A finished invoice.")
       .def("json", [](const tariff::Invoice& i) { return py::bytes(tariff::format_json(i)); })

@@ -51,14 +51,12 @@ class UsageFile:
 
 
 def _format_of(name: str) -> str:
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        return "csv"
-    if lower.endswith((".ndjson", ".jsonl", ".json")):
-        return "ndjson"
-    raise _tariff.TariffError(
-        f"cannot tell the format of `{name}` from its name; name it .csv or .ndjson, "
-        "or say --usage-format csv|ndjson")
+    format = _tariff.usage_format_of(name)
+    if format is None:
+        raise _tariff.TariffError(
+            f"cannot tell the format of `{name}` from its name; name it .csv or .ndjson, "
+            "or say --usage-format csv|ndjson")
+    return format
 
 
 # Programs compiled in this process, by scheme: each worker compiles a

@@ -30,7 +30,12 @@ def parse_arguments(argv):
     parser.add_argument("--period", help="the billing period, e.g. 2026-03")
     parser.add_argument("--partitions", type=int, help="account partitions (default: 2 per worker)")
     parser.add_argument("--out", required=True, metavar="DIR", help="directory for the invoice and the rejects")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.partitions is not None and args.partitions < 1:
+        parser.error("--partitions must be at least 1")
+    if args.local is not None and args.local < 1:
+        parser.error("--local must be at least 1")
+    return args
 
 
 def write(directory, name, data):

@@ -95,6 +95,12 @@ class MonthEndTest(unittest.TestCase):
             with open(os.path.join(out, name), "rb") as f:
                 self.assertEqual(f.read(), self.expected[expected], name)
 
+    def test_a_usage_file_of_unknown_format_is_a_command_line_error(self):
+        status = month_end.main(["--local", "2", os.path.join(self.dir, "scheme.tariff"),
+                                 "--usage", "usage.txt", "--out", os.path.join(self.dir, "unused")])
+        self.assertEqual(status, 2)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "unused")))
+
 
 if __name__ == "__main__":
     unittest.main()
