@@ -244,5 +244,37 @@ TEST(StateCodec, RefusesAForgedBodyWithAMatchingChecksum) {
   EXPECT_NE(with_body(accounts).find("truncated"), std::string::npos);
 }
 
+// Every byte of the body changed, with the checksum made to match: the
+// structural checks alone must refuse it or load a state that finishes
+// (into an invoice or an error), never crash or read out of bounds.
+TEST(StateCodec, EveryByteOfTheBodyChangedIsRefusedOrFinishes) {
+  const auto program = compiled();
+  Collect rejects;
+  // Enough rows for every kind of state, few enough to try every byte.
+  const auto rows = sample_rows();
+  const std::string bytes =
+      saved(rated(program, std::vector<std::string>(rows.begin(), rows.begin() + 45), rejects));
+  constexpr std::size_t kHeaderBytes = 36;
+  const auto with_checksum = [&](std::string forged) {
+    const std::uint64_t sum = fnv1a64(std::string_view(forged).substr(kHeaderBytes));
+    for (std::size_t i = 0; i < 8; ++i) forged[28 + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+    return forged;
+  };
+  ASSERT_EQ(with_checksum(bytes), bytes);
+  std::size_t refused = 0;
+  for (std::size_t at = kHeaderBytes; at < bytes.size(); ++at) {
+    std::string forged = bytes;
+    forged[at] = static_cast<char>(forged[at] ^ 0x5A);
+    auto loaded_state = Rater::load_state(program, with_checksum(std::move(forged)));
+    if (!loaded_state) {
+      ++refused;
+      continue;
+    }
+    (void)loaded_state->finish();
+  }
+  // Lengths, counts, flags and decimals are everywhere: most changes show.
+  EXPECT_GT(refused, (bytes.size() - kHeaderBytes) / 4);
+}
+
 }  // namespace
 }  // namespace tariff
