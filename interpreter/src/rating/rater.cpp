@@ -22,7 +22,6 @@
 
 namespace tariff {
 
-
 namespace {
 
 std::string located(const Program& program, const Chunk& chunk, std::size_t pc,
