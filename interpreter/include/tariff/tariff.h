@@ -108,6 +108,10 @@ CompileResult load_program_file(const std::string& path, const Plugins* plugins 
 // loaded as bytecode, as is any file named *.tfc (so one without the magic
 // is refused); anything else is compiled as a scheme.
 CompileResult load_scheme_or_program(const std::string& path, const Plugins* plugins = nullptr);
+// The same choice for bytes already read (a scheme sent to another
+// machine): `name` stands for the file in diagnostics and runtime errors.
+CompileResult load_scheme_or_program_bytes(const std::string& name, std::string bytes,
+                                           const Plugins* plugins = nullptr);
 
 // What running one SchemeTest found: nothing when it passed, otherwise
 // one entry per failed expectation (expected vs actual, the line's
@@ -202,6 +206,34 @@ struct RatingLimits {
   std::uint64_t max_distinct_values = 10'000'000;
 };
 
+// ---- Rating in parts, on several machines (docs/scale-out.md) ----------
+
+// The records of one usage file that go to one partition, as a usage file
+// of their own, each record keeping the line it starts on in the original,
+// so rejects and errors name the original place.
+struct UsagePartition {
+  std::string file;  // the original file's name, as rejects name it
+  UsageFormat format = UsageFormat::csv;
+  // CSV: the original header line, then the records; NDJSON: the records.
+  // Each record ends with "\n".
+  std::string text;
+  // (line in `text`, line in the original file) for every record, increasing.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> lines;
+  // Records the usage reader refused (bad fields, too long, bad UTF-8 ...),
+  // with their reasons; they are counted when the partition is rated.
+  std::vector<Reject> rejects;
+};
+
+// Splits a usage file into `partitions` parts by a hash of the account id
+// (FNV-1a, the same on every machine), so each account is rated in one
+// part. Records the reader refuses go to part 0 as rejects. A bad header or
+// an unreadable stream fails with the CLI's message.
+Expected<std::vector<UsagePartition>, RunError> partition_usage(const Program& program,
+                                                                std::istream& in,
+                                                                const std::string& name,
+                                                                UsageFormat format,
+                                                                std::uint32_t partitions);
+
 // One rating run. Not thread-safe; use one Rater per thread and merge.
 class Rater {
  public:
@@ -232,8 +264,21 @@ class Rater {
   Expected<std::monostate, RunError> add_usage(std::istream& in, const std::string& name,
                                                UsageFormat format, RejectSink& rejects,
                                                const UsageProgressCallback& progress = {});
+  // Rates one part of a usage file (partition_usage): its rejects first,
+  // then its records, both reported with their lines in the original file.
+  Expected<std::monostate, RunError> add_partition(const UsagePartition& partition,
+                                                   RejectSink& rejects);
   // Adds another rater's state (same program) to this one.
   Expected<std::monostate, RunError> merge(Rater&& other);
+  // The state so far as bytes (counts, period, every account's meters), to
+  // send to another process and load there; docs/scale-out.md.
+  Expected<std::string, RunError> save_state() const;
+  // A rater with a saved state, for the same program (checked by its
+  // fingerprint). Corrupt, truncated or foreign bytes are refused with the
+  // reason. The limits are the defaults; set_limits applies to later merges.
+  static Expected<Rater, RunError> load_state(std::shared_ptr<const Program> program,
+                                              std::string_view bytes,
+                                              std::shared_ptr<const Plugins> plugins = nullptr);
   // Runs the period program for every account and assembles the invoice.
   // The meter state stays as it was: a finished rater can still be merged
   // into another.
@@ -241,6 +286,11 @@ class Rater {
 
  private:
   struct State;
+  class OriginalLines;
+  Expected<std::monostate, RunError> rate_stream(std::istream& in, const std::string& name,
+                                                 UsageFormat format, RejectSink& rejects,
+                                                 const UsageProgressCallback& progress,
+                                                 OriginalLines* original);
   std::unique_ptr<State> state_;
 };
 

@@ -128,9 +128,14 @@ CompileResult load_scheme_or_program(const std::string& path, const Plugins* plu
   // No valid scheme starts with `TARIFFBC` (it opens with a comment or a
   // keyword), so the content decides; the extension only turns a file
   // mislabelled .tfc into one refusal instead of a pile of syntax errors.
-  if (bytes->compare(0, kBytecodeMagic.size(), kBytecodeMagic) == 0 || has_suffix(path, ".tfc"))
-    return load_program_bytes(path, *bytes, plugins);
-  return compile_source(path, std::move(*bytes), plugins);
+  return load_scheme_or_program_bytes(path, std::move(*bytes), plugins);
+}
+
+CompileResult load_scheme_or_program_bytes(const std::string& name, std::string bytes,
+                                           const Plugins* plugins) {
+  if (bytes.compare(0, kBytecodeMagic.size(), kBytecodeMagic) == 0 || has_suffix(name, ".tfc"))
+    return load_program_bytes(name, bytes, plugins);
+  return compile_source(name, std::move(bytes), plugins);
 }
 
 std::string disassembly(const Program& program) { return disassemble(program); }

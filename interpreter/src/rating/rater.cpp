@@ -6,10 +6,13 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "bytecode/program.h"
 #include "invoice/invoice_builder.h"
 #include "rating/billing_period.h"
+#include "rating/rater_state.h"
+#include "rating/state_codec.h"
 #include "rating/registry_pricer.h"
 #include "rating/subscriptions.h"
 #include "usage/timestamp.h"
@@ -20,30 +23,6 @@
 #include "vm/vm.h"
 
 namespace tariff {
-
-struct Rater::State {
-  State(std::shared_ptr<const Program> p, std::shared_ptr<const Plugins> loaded)
-      : program(std::move(p)),
-        plugins(std::move(loaded)),
-        frame(*program),
-        pricer(*program, plugins.get()) {}
-
-  std::shared_ptr<const Program> program;
-  std::shared_ptr<const Plugins> plugins;  // kept alive for the pricer
-  Frame frame;
-  RegistryPricer pricer;
-  // Account ids and, by the same index, each account's meter state.
-  StringSet account_ids;
-  std::vector<std::vector<MeterSlot>> account_meters;
-  RatingLimits limits;
-  ReadCounts counts;
-  std::optional<BillingPeriod> period;
-  bool period_inferred = false;
-  std::shared_ptr<const Accounts> accounts;
-  UnknownAccounts unknown_accounts = UnknownAccounts::reject;
-  // Months of rows set aside as outside an inferred period.
-  std::set<std::string> other_months;
-};
 
 namespace {
 
@@ -86,6 +65,31 @@ bool bills_subscriptions(const Program& program) {
 
 }  // namespace
 
+// A partition's lines -> the original file's, for rows and for the
+// reader's rejects. A line the map lacks stays as it is and is noted: the
+// partition was not cut by partition_usage.
+class Rater::OriginalLines final : public RejectSink {
+ public:
+  OriginalLines(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& lines, RejectSink& sink)
+      : lines_(lines), sink_(sink) {}
+  std::uint64_t of(std::uint64_t line) const {
+    const auto found = std::lower_bound(lines_.begin(), lines_.end(), std::make_pair(line, std::uint64_t{0}));
+    if (found != lines_.end() && found->first == line) return found->second;
+    unmapped_ = true;
+    return line;
+  }
+  bool unmapped() const noexcept { return unmapped_; }
+  void reject(Reject reject) override {
+    reject.line = of(reject.line);
+    sink_.reject(std::move(reject));
+  }
+
+ private:
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& lines_;
+  RejectSink& sink_;
+  mutable bool unmapped_ = false;
+};
+
 Rater::Rater(std::shared_ptr<const Program> program, std::shared_ptr<const Plugins> plugins)
     : state_(std::make_unique<State>(std::move(program), std::move(plugins))) {}
 Rater::~Rater() = default;
@@ -95,6 +99,28 @@ Rater& Rater::operator=(Rater&&) noexcept = default;
 Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std::string& name,
                                                     UsageFormat format, RejectSink& rejects,
                                                     const UsageProgressCallback& progress) {
+  return rate_stream(in, name, format, rejects, progress, nullptr);
+}
+
+Expected<std::monostate, RunError> Rater::add_partition(const UsagePartition& partition,
+                                                        RejectSink& rejects) {
+  State& s = *state_;
+  for (const Reject& refused : partition.rejects) rejects.reject(refused);
+  s.counts.read += partition.rejects.size();
+  s.counts.rejected += partition.rejects.size();
+  std::istringstream in(partition.text);
+  OriginalLines original(partition.lines, rejects);
+  auto rated = rate_stream(in, partition.file, partition.format, rejects, {}, &original);
+  if (rated && original.unmapped())
+    return unexpected(RunError{fmt::format(
+        "{}: the partition's line numbers do not match its records", partition.file)});
+  return rated;
+}
+
+Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const std::string& name,
+                                                      UsageFormat format, RejectSink& rejects,
+                                                      const UsageProgressCallback& progress,
+                                                      OriginalLines* original) {
   State& s = *state_;
   const Program& program = *s.program;
   // Progress: a position query on the stream buffer (no istream state
@@ -127,7 +153,11 @@ Expected<std::monostate, RunError> Rater::add_usage(std::istream& in, const std:
       if (const auto at = stream_position(); at && *at >= *start) now.bytes = *at - *start;
     progress(now);
   };
-  while (reader.next(row, rejects)) {
+  // The reader's rejects carry lines of the stream; the rater's own, the
+  // row's line, already mapped.
+  RejectSink& reader_rejects = original ? static_cast<RejectSink&>(*original) : rejects;
+  while (reader.next(row, reader_rejects)) {
+    if (original) row.line = original->of(row.line);
     if (progress && --until_progress == 0) {
       until_progress = kProgressEvery;
       report_progress();
@@ -245,6 +275,21 @@ Expected<std::monostate, RunError> Rater::merge(Rater&& other) {
   o.account_meters.clear();
   o.counts = {};
   return std::monostate{};
+}
+
+Expected<std::string, RunError> Rater::save_state() const {
+  auto saved = encode_state(*state_->program, *state_);
+  if (!saved) return unexpected(RunError{"cannot save the rating state: " + saved.error()});
+  return std::move(*saved);
+}
+
+Expected<Rater, RunError> Rater::load_state(std::shared_ptr<const Program> program,
+                                            std::string_view bytes,
+                                            std::shared_ptr<const Plugins> plugins) {
+  Rater rater(std::move(program), std::move(plugins));
+  if (auto loaded = decode_state(*rater.state_->program, bytes, *rater.state_); !loaded)
+    return unexpected(RunError{"cannot load the rating state: " + loaded.error()});
+  return rater;
 }
 
 Expected<Invoice, RunError> Rater::finish() {

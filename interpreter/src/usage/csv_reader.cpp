@@ -332,6 +332,7 @@ Expected<std::monostate, std::string> CsvUsageReader::read_header() {
     }
   } while (framer_.is_blank());
   header_line_ = framer_.line();
+  header_text_ = framer_.text();
 
   if (framer_.too_long())
     return unexpected(

@@ -128,6 +128,7 @@ class CsvUsageReader : public UsageReader {
   // Set when the stream failed before its end (not at a clean end of
   // input): the rows read so far stand, the rest of the file was not read.
   std::optional<std::string> input_error() const override;
+  std::string_view header_text() const override { return header_text_; }
 
  private:
   // Where a schema column's value comes from.
@@ -153,6 +154,7 @@ class CsvUsageReader : public UsageReader {
   CsvRecordFramer framer_;
   bool opened_ = false;
   std::uint64_t header_line_ = 1;
+  std::string header_text_;
   std::vector<std::string> header_names_;
   std::vector<Binding> bindings_;
   // Unescaped quoted fields of the current row; sized to the record so

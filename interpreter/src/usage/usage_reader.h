@@ -38,6 +38,9 @@ class UsageReader {
   // Set when the stream failed before its end: the rows read so far stand,
   // the rest of the file was not read.
   virtual std::optional<std::string> input_error() const = 0;
+  // The header record as read (CSV), without its line ending; empty for
+  // formats without one. Lets a file be cut into parts that keep it.
+  virtual std::string_view header_text() const { return {}; }
 };
 
 // Bytes that grow keeping their content but are never zero-filled: the
