@@ -41,7 +41,7 @@ usage {
   quantity decimal default 0
   users    decimal optional
   gb       decimal default 0
-  region   text optional
+  region   text optional one of "eu", "us", "apac"
   calls    integer default 1
 }
 meter messages = sum quantity where event == "message"
@@ -67,6 +67,10 @@ charge "Hits"     = hits at 0.001
 charge "Calls"    = total at 0.0001
 charge "MAU users" = mau at 0.2
 charge "DAU"      = dau at 0.3
+charge "DAU days" = volume dau per window {
+  up to 10 at 0.1
+  above at 0.05
+}
 charge "Projects" = projects at 0.01
 charge "Plan"     = plan at 1
 charge "Sessions" = sessions at 0.02218
