@@ -232,7 +232,8 @@ const std::string kAllMeters =
     "meter dau = sum over project of (max over days of distinct user)\n"
     "charge \"S\" = s at 0.01\ncharge \"C\" = c at 1\ncharge \"Hi\" = hi at 1\n"
     "charge \"Lo\" = lo at 1\ncharge \"MAU\" = mau at 1\ncharge \"Last\" = last at 1\n"
-    "charge \"Avg\" = avg at 1\ncharge \"G\" = g at 1\ncharge \"DAU\" = dau at 1\n";
+    "charge \"Avg\" = avg at 1\ncharge \"G\" = g at 1\ncharge \"DAU\" = dau at 1\n"
+    "charge \"DAU per project\" = volume dau per window { up to 2 at 1\n above at 0.5 }\n";
 
 std::vector<std::string> generated_rows() {
   std::vector<std::string> rows;
