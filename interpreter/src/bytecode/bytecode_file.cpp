@@ -251,6 +251,7 @@ void write_charges(Writer& out, const Program& p) {
     out.uint(charge.meter.value_or(0));
     out.uint(static_cast<std::uint8_t>(charge.source));
     write_optional_index(out, charge.owner);
+    out.str(charge.description);
   }
 }
 
@@ -564,7 +565,7 @@ bool read_optional_decimal(Reader& in, std::optional<Decimal>& out, const char* 
 
 bool read_charges(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 4 + 4 + 1 + 4 + 1 + 1 + 4)) return false;
+  if (!in.count(n, 4 + 4 + 1 + 4 + 1 + 1 + 4 + 4)) return false;
   p.charges.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     ChargeInfo& charge = p.charges[i];
@@ -578,7 +579,7 @@ bool read_charges(Reader& in, Program& p) {
     if (source > static_cast<std::uint8_t>(LineSource::package))
       return in.fail(fmt::format("charge {}: line source {} out of range", i, unsigned{source}));
     charge.source = static_cast<LineSource>(source);
-    if (!read_optional_index(in, charge.owner, "owner", i)) return false;
+    if (!read_optional_index(in, charge.owner, "owner", i) || !in.str(charge.description)) return false;
   }
   return true;
 }

@@ -166,6 +166,7 @@ struct ChargeInfo {
   // usage: billed only to accounts holding this plan; plan_fee and
   // plan_seats: the plan billed; package: the allowance bought.
   std::optional<std::uint32_t> owner;
+  std::string description;  // the `##` doc comment; empty: none
 };
 
 // What an account's invoice does after its charge lines. Applied in stage

@@ -695,7 +695,7 @@ class Compiler {
       location_ = charge.range.begin;
       if (charge.kind == ast::ChargeKind::subscription) {
         // Billed from the account's subscription when it is invoiced: no code.
-        ChargeInfo line{charge.name, subscription_formula(charge), std::nullopt, LineSource::usage, std::nullopt};
+        ChargeInfo line{charge.name, subscription_formula(charge), std::nullopt, LineSource::usage, std::nullopt, charge.doc};
         line.source = charge.part == ast::SubscriptionPart::fee     ? LineSource::plan_fee
                       : charge.part == ast::SubscriptionPart::seats ? LineSource::plan_seats
                                                                     : LineSource::package;
@@ -712,7 +712,7 @@ class Compiler {
       std::optional<std::uint32_t> priced_meter;
       if (charge.kind != ast::ChargeKind::flat && charge.kind != ast::ChargeKind::percentage)
         priced_meter = charge.meter_index;
-      ChargeInfo info{charge.name, formula(charge), priced_meter, LineSource::usage, std::nullopt};
+      ChargeInfo info{charge.name, formula(charge), priced_meter, LineSource::usage, std::nullopt, charge.doc};
       if (charge.plan) info.owner = plan_index(charge.plan->text);
       program_->charges.push_back(std::move(info));
       note_size(program_->charges.size(), "charges");

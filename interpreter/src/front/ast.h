@@ -224,6 +224,7 @@ struct Charge {
   // For a subscription line: the plan (or package) it bills.
   std::optional<Named> plan;
   SubscriptionPart part = SubscriptionPart::fee;
+  std::string doc;  // `## ...` lines above it: what the line is, for the invoice
 
   // Filled by the checker.
   std::uint32_t meter_index = 0;

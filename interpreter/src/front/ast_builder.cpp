@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "TariffLexer.h"
 #include "support/utf8.h"
 
 namespace tariff::front {
@@ -123,6 +124,7 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     scheme.allowances.push_back(std::move(a));
   } else if (auto* ch = dynamic_cast<P::ChargeDeclContext*>(ctx)) {
     scheme.charges.push_back(charge(ch->name, ch->chargeBody()));
+    scheme.charges.back().doc = doc_comment(ch->getStart());
   } else if (auto* plan_decl = dynamic_cast<P::PlanDeclContext*>(ctx)) {
     plan(plan_decl, scheme);
   } else if (auto* package_decl = dynamic_cast<P::PackageDeclContext*>(ctx)) {
@@ -305,6 +307,7 @@ void AstBuilder::plan(P::PlanDeclContext* ctx, ast::Scheme& scheme) {
     if (auto* c = dynamic_cast<P::PlanChargeContext*>(item)) {
       ast::Charge gated = charge(c->name, c->chargeBody());
       gated.plan = p.name;
+      gated.doc = doc_comment(c->getStart());
       charges.push_back(std::move(gated));
     } else if (auto* price = dynamic_cast<P::PlanFeeContext*>(item)) {
       ast::PlanPrice pp{named(price->word, price->word->getText()),
@@ -322,13 +325,19 @@ void AstBuilder::plan(P::PlanDeclContext* ctx, ast::Scheme& scheme) {
       p.switches.push_back(ast::Named{word->word->getText() + " " + word->unit->getText(), range_of(word)});
     }
   }
-  // The plan's own lines come first, then the charges it enables.
-  if (fee)
+  // The plan's own lines come first, then the charges it enables; the
+  // plan's doc comment describes its fee and seat lines.
+  const std::string doc = doc_comment(ctx->getStart());
+  if (fee) {
     scheme.charges.push_back(subscription_line(p.name, fmt::format("{} {}", p.name.text, kind_word),
                                                ast::SubscriptionPart::fee));
-  if (seats)
+    scheme.charges.back().doc = doc;
+  }
+  if (seats) {
     scheme.charges.push_back(
         subscription_line(p.name, fmt::format("{} seats", p.name.text), ast::SubscriptionPart::seats));
+    scheme.charges.back().doc = doc;
+  }
   for (auto& c : charges) scheme.charges.push_back(std::move(c));
   scheme.plans.push_back(std::move(p));
 }
@@ -350,6 +359,7 @@ void AstBuilder::package(P::PackageDeclContext* ctx, ast::Scheme& scheme) {
   for (auto* draw : ctx->draw()) a.draws.push_back(this->draw(draw));
   scheme.charges.push_back(
       subscription_line(a.name, fmt::format("{} package", a.name.text), ast::SubscriptionPart::package));
+  scheme.charges.back().doc = doc_comment(ctx->getStart());
   scheme.allowances.push_back(std::move(a));
 }
 
@@ -433,6 +443,26 @@ std::optional<Decimal> AstBuilder::signed_number(P::SignedNumberContext* ctx) {
     value = *fraction;
   }
   return ctx->MINUS() ? value->negated() : *value;
+}
+
+// `## ...` lines right above a declaration, at its indentation, joined by
+// spaces; a `##` comment elsewhere (at the end of a line) documents
+// nothing.
+std::string AstBuilder::doc_comment(antlr4::Token* start) {
+  if (!tokens_ || !start) return {};
+  std::string doc;
+  for (antlr4::Token* token : tokens_->getHiddenTokensToLeft(start->getTokenIndex())) {
+    const std::string text = token->getText();
+    if (token->getType() != grammar::TariffLexer::COMMENT || text.rfind("##", 0) != 0 ||
+        token->getCharPositionInLine() != start->getCharPositionInLine())
+      continue;
+    const std::size_t begin = text.find_first_not_of("# \t");
+    if (begin == std::string::npos) continue;
+    const std::size_t end = text.find_last_not_of(" \t\r");
+    if (!doc.empty()) doc += ' ';
+    doc += text.substr(begin, end + 1 - begin);
+  }
+  return doc;
 }
 
 ast::Draw AstBuilder::draw(P::DrawContext* ctx) {

@@ -12,8 +12,10 @@ namespace tariff::front {
 
 class AstBuilder {
  public:
-  AstBuilder(std::shared_ptr<const SourceFile> file, Diagnostics& diagnostics, std::size_t max_depth)
-      : file_(std::move(file)), diagnostics_(diagnostics), max_depth_(max_depth) {}
+  // `tokens`, when given, is where doc comments (`## ...`) are read from.
+  AstBuilder(std::shared_ptr<const SourceFile> file, Diagnostics& diagnostics, std::size_t max_depth,
+             antlr4::BufferedTokenStream* tokens = nullptr)
+      : file_(std::move(file)), diagnostics_(diagnostics), max_depth_(max_depth), tokens_(tokens) {}
 
   ast::Scheme build(grammar::TariffParser::SchemeFileContext* tree);
 
@@ -43,6 +45,7 @@ class AstBuilder {
   ast::ExprPtr literal(grammar::TariffParser::LiteralContext* ctx);
   ast::Named named(antlr4::Token* token, std::string text);
   void error(SourceRange range, std::string message, std::string hint = {});
+  std::string doc_comment(antlr4::Token* start);
 
   std::shared_ptr<const SourceFile> file_;
   Diagnostics& diagnostics_;
@@ -53,6 +56,7 @@ class AstBuilder {
   std::size_t max_depth_;
   std::size_t depth_ = 0;
   bool too_deep_ = false;
+  antlr4::BufferedTokenStream* tokens_;
 };
 
 // Where a token or a rule sits in the source, columns in code points.

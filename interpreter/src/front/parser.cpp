@@ -364,7 +364,7 @@ std::optional<ast::Scheme> parse_scheme(std::shared_ptr<const SourceFile> file,
       return std::nullopt;
     }
     if (!tree || diagnostics.error_count() > errors_before) return std::nullopt;
-    AstBuilder builder(file, diagnostics, limits.max_depth);
+    AstBuilder builder(file, diagnostics, limits.max_depth, &tokens);
     ast::Scheme scheme = builder.build(tree);
     if (diagnostics.error_count() > errors_before) return std::nullopt;
     return scheme;
