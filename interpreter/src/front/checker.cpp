@@ -225,12 +225,14 @@ class Checker {
         for (const auto& band : cls->second) {
           const std::string name = fmt::format("{}[{}]", meter.name, band);
           if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
+          whole_meters_.push_back(whole_valued(meter.body));
           meter_index_.emplace(name, static_cast<std::uint32_t>(meter_names_.size()));
           meter_names_.push_back(name);
           meter_ranges_.push_back(meter.range);
         }
       } else {
         if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
+        whole_meters_.push_back(whole_valued(meter.body));
         meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
         meter_names_.push_back(meter.name);
         meter_ranges_.push_back(meter.range);
@@ -473,6 +475,7 @@ class Checker {
         used_meters_.insert(meter_names_[*meter]);
         after(charge, *meter);
         per_window(charge, *meter);
+        unreachable_tiers(charge, *meter);
       }
       if (!charge.price) continue;
       constant(*charge.price, "a price");
@@ -677,6 +680,41 @@ class Checker {
     } else {
       error(amount.word.range, fmt::format("unknown item `{}`", item),
             "write `annual discount 15%`, `includes ALLOWANCE 10_000` or `minimum seats 10`");
+    }
+  }
+
+  // True when the meter only takes whole values: counts, distinct counts,
+  // conversions rounded to whole units, and sums, maxima, minima and
+  // latest values of whole values (integer columns, windows of them).
+  bool whole_valued(const ast::MeterBody& body) const {
+    if (body.conversion) return body.conversion->direction.has_value();
+    const std::string& aggregate = body.aggregate;
+    if (aggregate == "count" || aggregate == "distinct") return true;
+    const bool keeps_wholeness = aggregate == "sum" || aggregate == "max" || aggregate == "min" || aggregate == "latest";
+    if (body.inner) return keeps_wholeness && whole_valued(*body.inner);
+    if (!keeps_wholeness || !body.argument || body.argument->kind != ast::ExprKind::name) return false;
+    const auto type = column_types_.find(body.argument->text);
+    return type != column_types_.end() && type->second == ColumnType::integer;
+  }
+
+  // A tier no whole quantity falls in is never reached by a meter of
+  // whole values (`up to 10.5` then `up to 10.9`).
+  void unreachable_tiers(const ast::Charge& charge, std::uint32_t meter) {
+    if (meter >= whole_meters_.size() || !whole_meters_[meter] || charge.tiers.size() < 2) return;
+    Decimal lower;
+    for (std::size_t i = 0; i < charge.tiers.size(); ++i) {
+      const ast::Tier& tier = charge.tiers[i];
+      if (!tier.upper) break;
+      const auto top = tier.upper->rescale(0, RoundingMode::floor);
+      const auto bottom = lower.rescale(0, RoundingMode::floor);
+      // The first row holds 0; any other holds the whole numbers in (lower, upper].
+      if (i > 0 && top && bottom && *top <= *bottom)
+        warning(tier.range,
+                fmt::format("no whole quantity falls in this tier (above {}, up to {}): `{}` counts whole units, "
+                            "so it is never reached",
+                            lower, *tier.upper, charge.meter),
+                "give it a whole bound, or remove it");
+      lower = *tier.upper;
     }
   }
 
@@ -1138,6 +1176,7 @@ class Checker {
   std::map<std::string, std::uint32_t> meter_index_;
   std::vector<std::string> meter_names_;
   std::set<std::uint32_t> windowed_meters_;  // meters with an `over` window
+  std::vector<bool> whole_meters_;           // by meter index: takes whole values only
   std::set<std::string> used_meters_;
   std::vector<SourceRange> meter_ranges_;
   std::map<std::string, std::vector<std::string>> class_bands_;

@@ -50,6 +50,25 @@ TEST(Checker, UnusedMeterIsAWarningNotAnError) {
   EXPECT_EQ(c.diagnostics.items[0].message, "meter `unused` is not used by any charge");
 }
 
+// A meter of whole values (a count here, or minutes rounded up) never
+// reaches a tier with no whole number in it; a decimal sum can.
+TEST(Checker, TiersNoWholeQuantityReachesAreWarned) {
+  auto c = check_text(
+      "meter n = count\n"
+      "meter minutes = sum quantity, seconds -> minutes rounded up\n"
+      "meter raw = sum quantity\n"
+      "charge \"N\" = graduated n { up to 10.5 free\n up to 10.9 at 1\n up to 20 at 2\n above at 3 }\n"
+      "charge \"Minutes\" = volume minutes { first 0.5 at 1\n next 0.25 at 2\n above at 3 }\n"
+      "charge \"Raw\" = graduated raw { up to 10.5 free\n up to 10.9 at 1\n above at 3 }\n");
+  ASSERT_TRUE(c.ok) << c.diagnostics.render_all();
+  ASSERT_EQ(c.diagnostics.items.size(), 2u) << c.diagnostics.render_all();
+  EXPECT_EQ(c.diagnostics.items[0].severity, Severity::warning);
+  EXPECT_EQ(c.diagnostics.items[0].message,
+            "no whole quantity falls in this tier (above 10.5, up to 10.9): `n` counts whole units, so it is never "
+            "reached");
+  EXPECT_EQ(c.diagnostics.items[1].range.begin.line, 17u);  // `next 0.25` of "Minutes"
+}
+
 TEST(Checker, ReportsEveryErrorNotJustTheFirst) {
   auto c = check_text("meter a = summ quantity\nmeter b = sum evnt\ncharge \"C\" = c at 1\n");
   EXPECT_FALSE(c.ok);
