@@ -19,7 +19,9 @@ declaration
   : IMPORT module=STRING                                  # importDecl
   | CURRENCY code=IDENT                                   # currencyDecl
   | ROUNDING roundingMode=IDENT (PER stage=IDENT)?                # roundingDecl
-  | PERIOD calendar=IDENT unit=IDENT (zone=IDENT | zoneText=STRING)?  # periodDecl
+  // `period calendar month "+08:00", settle daily`
+  | PERIOD calendar=IDENT unit=IDENT (zone=IDENT | zoneText=STRING)?
+      (COMMA settleWord=IDENT settlement=IDENT)?          # periodDecl
   | USAGE LBRACE column* RBRACE                           # usageDecl
   | CLASS name=IDENT LPAREN input=IDENT RPAREN LBRACE band* RBRACE  # classDecl
   | METER name=IDENT ASSIGN meterBody                     # meterDecl

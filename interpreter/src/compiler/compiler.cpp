@@ -428,7 +428,12 @@ class Compiler {
     }
     innermost = body;
     info.kind = kind_of(body->aggregate);
-    const bool daily = body->conversion && body->conversion->stage && body->conversion->stage->text == "day";
+    // A stage written wins; without one, `settle daily` rounds per day
+    // where a meter may round per day (it has no windows).
+    const bool settles_daily = scheme_.settlement && scheme_.settlement->text == "daily";
+    const auto& conversion = body->conversion;
+    const bool daily = conversion && conversion->direction &&
+                       (conversion->stage ? conversion->stage->text == "day" : settles_daily && outer_first.empty());
     if (daily) {
       info.windows.push_back(MeterWindow{WindowKind::day, 0, MeterKind::sum});
       info.conversions = {conversion_of(body->conversion), std::nullopt};

@@ -312,6 +312,9 @@ struct Scheme {
   std::optional<Named> period_calendar;
   std::optional<Named> period_unit;
   std::optional<Named> period_zone;
+  // `, settle daily`: unit conversions without a stage round per day.
+  std::optional<Named> settle_word;
+  std::optional<Named> settlement;  // daily | monthly
   bool has_usage = false;
   SourceRange usage_range;
   std::vector<Column> columns;

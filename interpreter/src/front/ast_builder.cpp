@@ -91,6 +91,10 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     if (period->zone) scheme.period_zone = named(period->zone, period->zone->getText());
     if (period->zoneText)
       scheme.period_zone = named(period->zoneText, unquote(period->zoneText->getText()));
+    if (period->settleWord) {
+      scheme.settle_word = named(period->settleWord, period->settleWord->getText());
+      scheme.settlement = named(period->settlement, period->settlement->getText());
+    }
   } else if (auto* u = dynamic_cast<P::UsageDeclContext*>(ctx)) {
     if (scheme.has_usage)
       error(range_of(u->USAGE()->getSymbol()), "the usage block is declared twice",

@@ -431,6 +431,13 @@ class Checker {
 
   void period() {
     if (!scheme_.period_calendar) return;
+    if (scheme_.settle_word && scheme_.settle_word->text != "settle")
+      error(scheme_.settle_word->range, fmt::format("expected `settle daily` or `settle monthly`, not `{}`",
+                                                    scheme_.settle_word->text));
+    else if (scheme_.settlement && scheme_.settlement->text != "daily" && scheme_.settlement->text != "monthly")
+      error(scheme_.settlement->range, fmt::format("usage settles `daily` or `monthly`, not `{}`",
+                                                   scheme_.settlement->text),
+            suggestion_hint(scheme_.settlement->text, {"daily", "monthly"}, "settlements"));
     if (scheme_.period_calendar->text != "calendar")
       error(scheme_.period_calendar->range,
             fmt::format("unknown period `{}`", scheme_.period_calendar->text),
