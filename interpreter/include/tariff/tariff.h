@@ -162,6 +162,10 @@ struct PackageBalance {
 
 struct AccountInvoice {
   std::string account;
+  // The account's own period when it has one (`period anniversary
+  // month`); empty: the invoice's.
+  std::string period_start;
+  std::string period_end;
   std::vector<InvoiceLine> lines;
   std::vector<Adjustment> adjustments;
   std::vector<PackageBalance> packages;  // earliest expiry first

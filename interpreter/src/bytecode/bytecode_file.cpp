@@ -411,7 +411,7 @@ bool read_header(Reader& in, Program& p) {
       !in.uint(p.minor_digits) || !in.uint(rounding) || !in.uint(stage) || !in.uint(period) ||
       !in.uint(zone))
     return false;
-  if (period > static_cast<std::uint8_t>(PeriodKind::calendar_year))
+  if (period > static_cast<std::uint8_t>(PeriodKind::anniversary_month))
     return in.fail(fmt::format("billing period kind {} out of range", unsigned{period}));
   p.billing_period.kind = static_cast<PeriodKind>(period);
   p.billing_period.zone_offset = static_cast<std::int32_t>(zone);

@@ -156,10 +156,11 @@ std::string disassemble(const Program& p) {
   for (std::size_t i = 0; i < p.strings.size(); ++i)
     out += fmt::format("  s{} = \"{}\"\n", i, p.strings[i]);
   if (p.billing_period.kind != PeriodKind::none)
-    out += fmt::format("  period: calendar {}, zone offset {} s\n",
-                       p.billing_period.kind == PeriodKind::calendar_month     ? "month"
-                       : p.billing_period.kind == PeriodKind::calendar_quarter ? "quarter"
-                                                                               : "year",
+    out += fmt::format("  period: {}, zone offset {} s\n",
+                       p.billing_period.kind == PeriodKind::calendar_month       ? "calendar month"
+                       : p.billing_period.kind == PeriodKind::calendar_quarter   ? "calendar quarter"
+                       : p.billing_period.kind == PeriodKind::anniversary_month ? "anniversary month"
+                                                                                 : "calendar year",
                        p.billing_period.zone_offset);
   for (std::size_t i = 0; i < p.meters.size(); ++i) {
     const MeterInfo& meter = p.meters[i];

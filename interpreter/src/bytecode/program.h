@@ -59,7 +59,9 @@ struct MeterInfo {
 
 // The billing period: calendar months in a fixed-offset zone, or none (a
 // scheme without `period` rates whatever rows it is given).
-enum class PeriodKind : std::uint8_t { none, calendar_month, calendar_quarter, calendar_year };
+// anniversary_month: each account's month runs from the day of its start
+// (accounts file), a calendar month for accounts without one.
+enum class PeriodKind : std::uint8_t { none, calendar_month, calendar_quarter, calendar_year, anniversary_month };
 
 struct PeriodInfo {
   PeriodKind kind = PeriodKind::none;

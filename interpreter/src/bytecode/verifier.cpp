@@ -213,7 +213,7 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   for (const auto& column : p.usage.columns)
     if (static_cast<unsigned>(column.type) > static_cast<unsigned>(ColumnType::timestamp))
       return fail(fmt::format("column `{}` has an unknown type", column.name));
-  if (static_cast<unsigned>(p.billing_period.kind) > static_cast<unsigned>(PeriodKind::calendar_year))
+  if (static_cast<unsigned>(p.billing_period.kind) > static_cast<unsigned>(PeriodKind::anniversary_month))
     return fail("billing period kind out of range");
   if (p.billing_period.zone_offset < -14 * 3600 || p.billing_period.zone_offset > 14 * 3600)
     return fail("billing period zone offset beyond 14 hours");

@@ -54,9 +54,10 @@ class Compiler {
         scheme_.rounding_stage->text == "invoice" ? RoundingStage::invoice : RoundingStage::line;
     if (scheme_.period_calendar) {
       const std::string& unit = scheme_.period_unit->text;
-      p.billing_period.kind = unit == "quarter" ? PeriodKind::calendar_quarter
-                              : unit == "year"  ? PeriodKind::calendar_year
-                                                : PeriodKind::calendar_month;
+      p.billing_period.kind = scheme_.period_calendar->text == "anniversary" ? PeriodKind::anniversary_month
+                              : unit == "quarter"                         ? PeriodKind::calendar_quarter
+                              : unit == "year"                            ? PeriodKind::calendar_year
+                                                                          : PeriodKind::calendar_month;
       if (scheme_.period_zone) p.billing_period.zone_offset = *front::parse_zone_offset(scheme_.period_zone->text);
     }
   }

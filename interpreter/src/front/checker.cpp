@@ -438,15 +438,19 @@ class Checker {
       error(scheme_.settlement->range, fmt::format("usage settles `daily` or `monthly`, not `{}`",
                                                    scheme_.settlement->text),
             suggestion_hint(scheme_.settlement->text, {"daily", "monthly"}, "settlements"));
-    if (scheme_.period_calendar->text != "calendar")
+    const std::string& unit = scheme_.period_unit->text;
+    if (scheme_.period_calendar->text == "anniversary") {
+      if (unit != "month")
+        error(scheme_.period_unit->range, fmt::format("anniversary periods are months, not `{}`", unit),
+              "write `period anniversary month UTC`");
+    } else if (scheme_.period_calendar->text != "calendar") {
       error(scheme_.period_calendar->range,
             fmt::format("unknown period `{}`", scheme_.period_calendar->text),
-            "periods are written `period calendar month UTC`");
-    const std::string& unit = scheme_.period_unit->text;
+            "periods are written `period calendar month UTC` or `period anniversary month UTC`");
+    }
     if (unit != "month" && unit != "quarter" && unit != "year")
       error(scheme_.period_unit->range, fmt::format("`calendar {}` periods are not supported", unit),
-            fmt::format("{} (anniversary periods are not supported yet)",
-                        suggestion_hint(unit, {"month", "quarter", "year"}, "calendar periods")));
+            suggestion_hint(unit, {"month", "quarter", "year"}, "calendar periods"));
     if (scheme_.period_zone && !parse_zone_offset(scheme_.period_zone->text))
       error(scheme_.period_zone->range, fmt::format("unknown time zone `{}`", scheme_.period_zone->text),
             "write UTC or a fixed offset in quotes, such as \"+08:00\"");

@@ -25,6 +25,11 @@ void InvoiceBuilder::set_period(std::string start, std::string end) {
   invoice_.period_end = std::move(end);
 }
 
+void InvoiceBuilder::set_account_period(std::string start, std::string end) {
+  account_start_ = std::move(start);
+  account_end_ = std::move(end);
+}
+
 Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
     const std::string& account, const std::vector<EmittedLine>& lines, const CreditFacts& facts,
     std::vector<PackageBalance> packages) {
@@ -32,6 +37,10 @@ Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
   const bool per_line = program_.rounding_stage == RoundingStage::line;
   AccountInvoice out;
   out.account = account;
+  out.period_start = std::move(account_start_);
+  out.period_end = std::move(account_end_);
+  account_start_.clear();
+  account_end_.clear();
   out.packages = std::move(packages);
   Decimal exact_total;
   Decimal rounded_total;

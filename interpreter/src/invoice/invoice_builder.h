@@ -23,6 +23,8 @@ class InvoiceBuilder {
  public:
   explicit InvoiceBuilder(const Program& program);
   void set_period(std::string start, std::string end);
+  // The next account's own period (anniversary months), shown on it.
+  void set_account_period(std::string start, std::string end);
   // Accounts must be added in the order they appear on the invoice.
   Expected<std::monostate, AccountError> add_account(const std::string& account,
                                                     const std::vector<EmittedLine>& lines,
@@ -33,6 +35,7 @@ class InvoiceBuilder {
  private:
   const Program& program_;
   Invoice invoice_;
+  std::string account_start_, account_end_;  // for the next add_account
   std::vector<std::uint32_t> charges_;  // of the account's lines, reused
 };
 

@@ -69,6 +69,10 @@ std::string format_json(const Invoice& invoice) {
     if (a > 0) out += ',';
     out += "{\"account\":";
     out += json_quote(account.account);
+    // Only accounts with a period of their own (anniversary months) say it.
+    if (!account.period_start.empty())
+      out += ",\"period\":{\"start\":" + json_quote(account.period_start) + ",\"end\":" +
+             json_quote(account.period_end) + "}";
     out += ",\"lines\":[";
     for (std::size_t l = 0; l < account.lines.size(); ++l) {
       const InvoiceLine& line = account.lines[l];

@@ -47,6 +47,8 @@ std::string format_text(const Invoice& invoice) {
   }
   for (const auto& account : invoice.accounts) {
     out += fmt::format("\nAccount {}\n", account.account);
+    if (!account.period_start.empty())
+      out += fmt::format("  Period {} to {}\n", account.period_start, account.period_end);
     out += fmt::format("  {}  {:>{}}  {:>{}}\n", pad_right("Charge", name_width), "Quantity",
                        quantity_width, "Amount", amount_width);
     for (const auto& line : account.lines) {

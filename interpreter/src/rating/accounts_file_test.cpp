@@ -202,4 +202,29 @@ TEST(AccountsFile, AnAccountNotSubscribedInThePeriodGetsNoInvoice) {
   EXPECT_TRUE(invoice->accounts.empty());
 }
 
+// Anniversary months need the month to rate: each account's own month
+// begins in it.
+TEST(AccountsFile, AnniversaryMonthsNeedThePeriod) {
+  auto compiled = tariff::compile_source("a.tariff", R"(scheme "A" version "1"
+currency USD
+rounding half_up per line
+period anniversary month UTC
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+meter minutes = sum quantity
+charge "Minutes" = minutes at 0.01
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  tariff::Rater rater(compiled.program);
+  RejectLog rejects;
+  std::istringstream usage("account,time,quantity\na,2026-03-02T00:00:00Z,10\n");
+  auto added = rater.add_usage(usage, "usage.csv", tariff::UsageFormat::csv, rejects);
+  ASSERT_FALSE(added);
+  EXPECT_NE(added.error().message.find("anniversary periods need the month to rate: give it with --period"),
+            std::string::npos);
+}
+
 }  // namespace

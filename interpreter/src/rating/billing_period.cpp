@@ -52,6 +52,36 @@ BillingPeriod period_of(int year, unsigned month_number, const PeriodInfo& info)
 
 }  // namespace
 
+std::int64_t add_months(std::int64_t day, std::int64_t months) {
+  const usage::CivilDate date = usage::civil_from_days(day);
+  const std::int64_t index = static_cast<std::int64_t>(date.y) * 12 + (date.m - 1) + months;
+  const int year = static_cast<int>(index / 12);
+  const auto month = static_cast<unsigned>(index % 12 + 1);
+  return usage::days_from_civil({year, month, std::min(date.d, usage::days_in_month(year, month))});
+}
+
+std::optional<BillingPeriod> anniversary_period(std::int64_t anchor, const BillingPeriod& month,
+                                                const PeriodInfo& info) {
+  const std::int64_t offset = info.zone_offset;
+  const std::int64_t first_day =
+      usage::day_number(month.bounds.start.to_int64(RoundingMode::floor).value_or(0) + offset);
+  const usage::CivilDate label = usage::civil_from_days(first_day);
+  const usage::CivilDate start = usage::civil_from_days(anchor);
+  const std::int64_t k = (static_cast<std::int64_t>(label.y) * 12 + label.m) -
+                         (static_cast<std::int64_t>(start.y) * 12 + start.m);
+  if (k < 0) return std::nullopt;
+  // Months counted from the anchor, never chained: Jan 31 gives Feb 28,
+  // then Mar 31 again.
+  const std::int64_t begin = add_months(anchor, k) * usage::kSecondsPerDay - offset;
+  const std::int64_t end = add_months(anchor, k + 1) * usage::kSecondsPerDay - offset;
+  BillingPeriod period;
+  period.label = month.label;
+  period.bounds = {Decimal::from_int(begin), Decimal::from_int(end)};
+  period.start = format_local(begin, static_cast<std::int32_t>(offset));
+  period.end = format_local(end, static_cast<std::int32_t>(offset));
+  return period;
+}
+
 BillingPeriod period_containing(Decimal time, const PeriodInfo& info) {
   const std::int64_t seconds = time.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset;
   const usage::CivilDate date = usage::civil_from_days(usage::day_number(seconds));

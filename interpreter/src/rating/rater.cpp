@@ -26,6 +26,9 @@ namespace tariff {
 
 namespace {
 
+constexpr const char* kAnniversaryNeedsPeriod =
+    "anniversary periods need the month to rate: give it with --period (each account's period starts in it)";
+
 std::string located(const Program& program, const Chunk& chunk, std::size_t pc,
                     const std::string& message) {
   const SourceLocation at = pc < chunk.locations.size() ? chunk.locations[pc] : SourceLocation{};
@@ -142,7 +145,10 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
   // Rows of one account often come together: remember the last one.
   std::string last_account;
   MeterSlot* last_meters = nullptr;
-  const bool has_period = program.billing_period.kind != PeriodKind::none;
+  const bool anniversary = program.billing_period.kind == PeriodKind::anniversary_month;
+  const bool has_period = program.billing_period.kind != PeriodKind::none && !anniversary;
+  if (anniversary && !s.period) return unexpected(RunError{kAnniversaryNeedsPeriod});
+  std::optional<BillingPeriod> last_period;  // anniversary: the last account's own period
   std::uint64_t outside = 0;
   // Progress every few thousand accepted rows.
   constexpr std::uint32_t kProgressEvery = 4096;
@@ -189,12 +195,27 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
         if (inserted) s.account_meters.emplace_back(meter_count);
         last_meters = s.account_meters[id].data();
       }
+      if (anniversary) last_period = account_period(program.billing_period, *s.period, s.accounts.get(), account);
     }
     if (!last_meters) {
       ++outside;
       rejects.reject(Reject{std::string(row.file), row.line,
                             fmt::format("account {} is not in the accounts file", account), std::string(row.text)});
       continue;
+    }
+    if (anniversary) {
+      const Decimal time = row.fields[*program.usage.time_column].number;
+      if (!last_period || compare_fast(time, last_period->bounds.start) < 0 ||
+          compare_fast(time, last_period->bounds.end) >= 0) {
+        ++outside;
+        rejects.reject(Reject{std::string(row.file), row.line,
+                              last_period ? fmt::format("outside account {}'s billing period {} ({} to {})", account,
+                                                        last_period->label, last_period->start, last_period->end)
+                                          : fmt::format("account {} starts after the billing period {}", account,
+                                                        s.period->label),
+                              std::string(row.text)});
+        continue;
+      }
     }
     if (auto ran = run_record(program, row, last_meters, s.frame, s.limits.max_distinct_values); !ran)
       return unexpected(RunError{fmt::format(
@@ -309,6 +330,8 @@ Expected<Invoice, RunError> Rater::finish() {
         "the usage spans more than one billing period ({}); rate one at a time with --period",
         months)});
   }
+  const bool anniversary = program.billing_period.kind == PeriodKind::anniversary_month;
+  if (anniversary && !s.period) return unexpected(RunError{kAnniversaryNeedsPeriod});
   const bool subscriptions = s.accounts || bills_subscriptions(program);
   if (subscriptions && !s.period)
     return unexpected(RunError{program.billing_period.kind == PeriodKind::none
@@ -318,7 +341,7 @@ Expected<Invoice, RunError> Rater::finish() {
   if (s.period) builder.set_period(s.period->start, s.period->end);
   std::optional<PeriodBounds> bounds;
   if (s.period) bounds = s.period->bounds;
-  const PeriodDays days = subscriptions ? period_days(*s.period, program.billing_period) : PeriodDays{};
+  PeriodDays days = subscriptions ? period_days(*s.period, program.billing_period) : PeriodDays{};
   // Accounts with usage, and those the accounts file lists: one merge of
   // two sorted lists.
   constexpr std::size_t kNoUsage = SIZE_MAX;
@@ -345,6 +368,14 @@ Expected<Invoice, RunError> Rater::finish() {
   for (const auto& [account, index] : all) {
     const std::string id(account);
     lines.clear();
+    // Anniversary: the account's own month (none: it starts later).
+    std::optional<BillingPeriod> own;
+    if (anniversary) {
+      own = account_period(program.billing_period, *s.period, s.accounts.get(), account);
+      if (!own) continue;
+      bounds = own->bounds;
+      days = period_days(*own, program.billing_period);
+    }
     auto bill = bill_subscription(program, s.accounts ? s.accounts->find(account) : nullptr, days);
     if (!bill) return unexpected(RunError{fmt::format("{}: error: {}", s.accounts->name(), bill.error())});
     if (index == kNoUsage && !bill->active) continue;  // listed, but not subscribed in this period
@@ -372,6 +403,7 @@ Expected<Invoice, RunError> Rater::finish() {
     combine_lines(program, *bill, lines);
     auto packages = settle_packages(program, bill->lots, bill->allowance_amounts);
     if (!packages) return unexpected(RunError{fmt::format("{}: error: account {}: {}", program.source_name, id, packages.error())});
+    if (own) builder.set_account_period(own->start, own->end);
     if (auto added = builder.add_account(id, lines, CreditFacts{s.plugins.get(), bounds, &slots}, std::move(*packages));
         !added) {
       const SourceLocation at = added.error().at;

@@ -22,16 +22,6 @@ std::string format_day(std::int64_t day) {
 
 namespace {
 
-// The same day of the month `months` later, or the month's last day when
-// it has fewer days (Jan 31 + 1 month = Feb 28).
-std::int64_t add_months(std::int64_t day, std::int64_t months) {
-  const usage::CivilDate date = usage::civil_from_days(day);
-  const std::int64_t index = static_cast<std::int64_t>(date.y) * 12 + (date.m - 1) + months;
-  const int year = static_cast<int>(index / 12);
-  const auto month = static_cast<unsigned>(index % 12 + 1);
-  return usage::days_from_civil({year, month, std::min(date.d, usage::days_in_month(year, month))});
-}
-
 std::string day_range(std::int64_t from, std::int64_t to) {
   return from == to ? format_day(from) : fmt::format("{} to {}", format_day(from), format_day(to));
 }
@@ -431,6 +421,13 @@ Expected<SubscriptionBill, std::string> bill_subscription(const Program& program
 
 // Usage lines of charges an edition or module enables, for accounts that
 // hold it; then the subscription's own lines, all in charge order.
+std::optional<BillingPeriod> account_period(const PeriodInfo& info, const BillingPeriod& month,
+                                            const Accounts* accounts, std::string_view account) {
+  const AccountSubscription* subscription = accounts ? accounts->find(account) : nullptr;
+  if (!subscription || subscription->spans.empty() || !subscription->spans.front().start) return month;
+  return anniversary_period(*subscription->spans.front().start, month, info);
+}
+
 PeriodDays period_days(const BillingPeriod& period, const PeriodInfo& info) {
   const auto local_day = [&](const Decimal& epoch) {
     return usage::day_number(epoch.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset);

@@ -25,6 +25,13 @@ struct PeriodDays {
   std::int64_t months = 1;
 };
 
+// An account's own month under `period anniversary month`: from the day
+// it started (its first row's `start` in the accounts file), the one
+// beginning in `month`; `month` itself for an account with no start. None
+// when the account starts after `month`.
+std::optional<BillingPeriod> account_period(const PeriodInfo& info, const BillingPeriod& month,
+                                            const Accounts* accounts, std::string_view account);
+
 // The period's days in the scheme's zone.
 PeriodDays period_days(const BillingPeriod& period, const PeriodInfo& info);
 

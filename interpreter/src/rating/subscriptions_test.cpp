@@ -9,6 +9,8 @@
 #include "tariff/tariff.h"
 #include "usage/timestamp.h"
 
+#include <fmt/format.h>
+
 namespace tariff {
 namespace {
 
@@ -169,6 +171,38 @@ TEST(Subscriptions, NoSubscriptionMeansDeclaredAllowancesAndNoPackageUnits) {
   EXPECT_FALSE(billed->active);
   EXPECT_TRUE(billed->lines.empty());
   EXPECT_EQ(billed->allowance_amounts, std::vector<Decimal>{Decimal()});
+}
+
+}  // namespace
+}  // namespace tariff
+
+namespace tariff {
+namespace {
+
+BillingPeriod calendar_month(int y, unsigned m) {
+  return *parse_period(fmt::format("{:04}-{:02}", y, m), PeriodInfo{PeriodKind::anniversary_month, 0});
+}
+
+// V38: months counted from the anchor, never chained: an account started
+// Jan 31 has February from Feb 28 and March from Mar 31 again.
+TEST(AnniversaryPeriods, RunFromTheAnchorClampedInShortMonths) {
+  const std::int64_t anchor = usage::days_from_civil({2022, 1, 31});
+  const PeriodInfo info{PeriodKind::anniversary_month, 0};
+  auto february = anniversary_period(anchor, calendar_month(2022, 2), info);
+  ASSERT_TRUE(february);
+  EXPECT_EQ(february->start, "2022-02-28T00:00:00Z");
+  EXPECT_EQ(february->end, "2022-03-31T00:00:00Z");
+  auto march = anniversary_period(anchor, calendar_month(2022, 3), info);
+  ASSERT_TRUE(march);
+  EXPECT_EQ(march->start, "2022-03-31T00:00:00Z");
+  EXPECT_EQ(march->end, "2022-04-30T00:00:00Z");
+  // In a zone: the same days, local midnight.
+  auto east = anniversary_period(anchor, *parse_period("2022-02", PeriodInfo{PeriodKind::anniversary_month, 28800}),
+                                 PeriodInfo{PeriodKind::anniversary_month, 28800});
+  ASSERT_TRUE(east);
+  EXPECT_EQ(east->start, "2022-02-28T00:00:00+08:00");
+  // An account starting after the month has no period in it.
+  EXPECT_FALSE(anniversary_period(usage::days_from_civil({2022, 3, 10}), calendar_month(2022, 2), info));
 }
 
 }  // namespace
