@@ -424,7 +424,7 @@ TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {
   // The header ends: rounding mode, stage, period kind, u32 zone offset.
   EXPECT_EQ(forged(usage_section - 7, 7), "rounding mode 7 out of range");
   EXPECT_EQ(forged(usage_section - 6, 2), "rounding stage 2 out of range");
-  EXPECT_EQ(forged(usage_section - 5, 4), "billing period kind 4 out of range");
+  EXPECT_EQ(forged(usage_section - 5, 5), "billing period kind 5 out of range");
 }
 
 // Format version 1 numbers opcodes by their order in opcodes.def. If this
