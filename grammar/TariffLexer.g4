@@ -44,6 +44,7 @@ IMPORT   : 'import';
 EDITION  : 'edition';
 MODULE   : 'module';
 PACKAGE  : 'package';
+SCHEDULE : 'schedule';
 EXPECT   : 'expect';
 RECORD   : 'record';
 WHERE    : 'where';

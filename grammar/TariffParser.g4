@@ -39,8 +39,13 @@ declaration
       (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
   | TEST name=STRING LBRACE testItem* RBRACE              # testDecl
   // `credit "SLA" = sla.tiered(outages) on "Voice" with cap_percent = 100 { (99.9, 10) }`
+  // ... with its table written out, or a published one: `schedule twilio_2021`
   | CREDIT name=STRING ASSIGN creditRule=pluginName LPAREN meterRef RPAREN
-      (ON charges+=STRING (COMMA charges+=STRING)*)? pluginParams? LBRACE pluginRow* RBRACE  # creditDecl
+      (ON charges+=STRING (COMMA charges+=STRING)*)? pluginParams?
+      (LBRACE pluginRow* RBRACE | SCHEDULE schedule=IDENT) # creditDecl
+  // `schedule twilio_2021 { (99.95, 10) }`: a credit table, named so that
+  // schemes and standard-library modules can share it
+  | SCHEDULE name=IDENT LBRACE pluginRow* RBRACE          # scheduleDecl
   ;
 
 // One item of an edition or module. The words are checked by the checker:

@@ -284,6 +284,13 @@ struct TestCase {
   SourceRange range;
 };
 
+// `schedule twilio_2021 { (99.95, 10) }`: a named credit table.
+struct Schedule {
+  Named name;
+  std::vector<std::vector<Decimal>> rows;
+  SourceRange range;
+};
+
 // A credit rule a plugin defines, fed with an intervals meter (the
 // downtime) and the charges it applies to.
 struct Credit {
@@ -292,7 +299,8 @@ struct Credit {
   Named meter;
   std::vector<Named> charges;  // empty: every charge
   std::vector<std::pair<Named, Decimal>> params;
-  std::vector<std::vector<Decimal>> rows;
+  std::vector<std::vector<Decimal>> rows;  // the checker copies a schedule's here
+  std::optional<Named> schedule;          // `schedule twilio_2021` instead of rows
   SourceRange range;
 
   // Filled by the checker.
@@ -326,6 +334,7 @@ struct Scheme {
   std::vector<Adjustment> adjustments;
   std::vector<TestCase> tests;
   std::vector<Credit> credits;
+  std::vector<Schedule> schedules;  // imported ones first
 };
 
 }  // namespace tariff::ast

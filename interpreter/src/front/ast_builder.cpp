@@ -152,8 +152,12 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     for (auto* charge_name : credit->charges) out.charges.push_back(named(charge_name, unquote(charge_name->getText())));
     out.params = plugin_params(credit->pluginParams());
     out.rows = plugin_rows(credit->pluginRow());
+    if (credit->schedule) out.schedule = named(credit->schedule, credit->schedule->getText());
     out.range = range_of(credit);
     scheme.credits.push_back(std::move(out));
+  } else if (auto* schedule = dynamic_cast<P::ScheduleDeclContext*>(ctx)) {
+    scheme.schedules.push_back(ast::Schedule{named(schedule->name, schedule->name->getText()),
+                                             plugin_rows(schedule->pluginRow()), range_of(schedule)});
   } else if (auto* test = dynamic_cast<P::TestDeclContext*>(ctx)) {
     scheme.tests.push_back(test_case(test));
   }

@@ -841,7 +841,32 @@ class Checker {
               fmt::format("add `with {} = ...`", name));
   }
 
+  // Named credit tables: one name each; a credit naming one takes its rows.
+  void schedules() {
+    std::set<std::string> names;
+    std::vector<std::string> known;
+    for (const auto& schedule : scheme_.schedules) {
+      if (!names.insert(schedule.name.text).second)
+        error(schedule.name.range, fmt::format("schedule `{}` is declared twice", schedule.name.text),
+              "an imported module may declare it already");
+      known.push_back(schedule.name.text);
+    }
+    for (auto& credit : scheme_.credits) {
+      if (!credit.schedule) continue;
+      const auto found = std::find_if(scheme_.schedules.begin(), scheme_.schedules.end(),
+                                      [&](const ast::Schedule& s) { return s.name.text == credit.schedule->text; });
+      if (found == scheme_.schedules.end()) {
+        error(credit.schedule->range, fmt::format("unknown schedule `{}`", credit.schedule->text),
+              known.empty() ? std::string("declare it, or import the module that does: `import \"sla/twilio\"`")
+                            : suggestion_hint(credit.schedule->text, known, "schedules"));
+        continue;
+      }
+      credit.rows = found->rows;
+    }
+  }
+
   void credits() {
+    schedules();
     std::set<std::string> names;
     for (auto& credit : scheme_.credits) {
       if (!names.insert(credit.name.text).second)

@@ -47,6 +47,7 @@ bool resolve_imports(ast::Scheme& scheme, Diagnostics& diagnostics) {
     if (column.type_name == "integer" || column.type_name == "decimal") columns.insert(column.name);
   std::set<std::string> seen;
   std::vector<ast::ClassDecl> imported;
+  std::vector<ast::Schedule> schedules;
   for (const ast::Named& import : scheme.imports) {
     if (!seen.insert(import.text).second) {
       error(import, fmt::format("module \"{}\" is imported twice", import.text));
@@ -62,6 +63,7 @@ bool resolve_imports(ast::Scheme& scheme, Diagnostics& diagnostics) {
                                                    std::string(module->text));
     auto parsed = parse_scheme(file, diagnostics);
     if (!parsed) continue;
+    for (ast::Schedule& schedule : parsed->schedules) schedules.push_back(std::move(schedule));
     for (ast::ClassDecl& cls : parsed->classes) {
       // The class reads a column of the importing scheme: say so at the import.
       if (!columns.count(cls.input.text)) {
@@ -77,6 +79,8 @@ bool resolve_imports(ast::Scheme& scheme, Diagnostics& diagnostics) {
   }
   scheme.classes.insert(scheme.classes.begin(), std::make_move_iterator(imported.begin()),
                         std::make_move_iterator(imported.end()));
+  scheme.schedules.insert(scheme.schedules.begin(), std::make_move_iterator(schedules.begin()),
+                          std::make_move_iterator(schedules.end()));
   return diagnostics.error_count() == errors_before;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "front/imports.h"
+#include "front/parser.h"
 #include "tariff/tariff.h"
 
 namespace tariff {
@@ -24,8 +25,21 @@ TEST(Imports, EveryModuleImportsAndCompiles) {
                                "meter n = count\ncharge \"N\" = n at 1\n";
     auto compiled = compile_source("s.tariff", source);
     EXPECT_TRUE(compiled.program) << name << ":\n" << compiled.diagnostics.render_all();
-    if (compiled.program) {
-      EXPECT_NE(disassembly(*compiled.program).find("class0 = "), std::string::npos);
+    // Each module brings classes or credit schedules of (availability
+    // below, credit %) rows, thresholds falling.
+    Diagnostics diagnostics;
+    auto scheme = front::parse_scheme(std::make_shared<const SourceFile>("s.tariff", source), diagnostics);
+    ASSERT_TRUE(scheme) << diagnostics.render_all();
+    ASSERT_TRUE(front::resolve_imports(*scheme, diagnostics)) << diagnostics.render_all();
+    EXPECT_FALSE(scheme->classes.empty() && scheme->schedules.empty()) << name << " brings nothing";
+    for (const auto& schedule : scheme->schedules) {
+      ASSERT_FALSE(schedule.rows.empty()) << name << " " << schedule.name.text;
+      for (std::size_t r = 0; r < schedule.rows.size(); ++r) {
+        EXPECT_EQ(schedule.rows[r].size(), 2u) << name << " " << schedule.name.text;
+        if (r > 0) {
+          EXPECT_LT(schedule.rows[r][0], schedule.rows[r - 1][0]) << name << " " << schedule.name.text;
+        }
+      }
     }
   }
 }
