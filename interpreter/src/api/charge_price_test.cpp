@@ -1,6 +1,8 @@
 // price_of_charge: one charge priced at chosen quantities.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "tariff/tariff.h"
 
 namespace tariff {
@@ -41,6 +43,43 @@ TEST(ChargePrice, RefusesUnknownAndFlatCharges) {
   auto p = program();
   EXPECT_EQ(price_of_charge(*p, "Nope", Decimal()).error().message, "unknown charge \"Nope\"");
   EXPECT_EQ(price_of_charge(*p, "Base", Decimal()).error().message, "charge \"Base\" prices no meter");
+}
+
+}  // namespace
+}  // namespace tariff
+
+namespace tariff {
+namespace {
+
+// V48 (Stripe's decimal unit amounts): 0.05 cents x 30 = 1.5 cents, billed
+// 2 cents; lines are rounded before they are summed, so two such lines
+// make 0.04, not the 0.03 of their exact sum.
+TEST(ChargePrice, V48SubCentUnitPricesRoundPerLine) {
+  auto compiled = compile_source("v48.tariff", R"(scheme "V48" version "1"
+currency USD
+rounding half_up per line
+usage {
+  account  id
+  quantity decimal
+}
+meter calls = sum quantity
+charge "Calls"   = calls at 0.0005
+charge "Replays" = calls at 0.0005
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  auto price = price_of_charge(*compiled.program, "Calls", Decimal::from_int(30));
+  ASSERT_TRUE(price);
+  EXPECT_EQ(price->exact_amount.normalized().to_string(), "0.015");
+  EXPECT_EQ(price->amount.to_string(), "0.02");
+  struct NoRejects final : RejectSink {
+    void reject(Reject r) override { ADD_FAILURE() << r.reason; }
+  } rejects;
+  Rater rater(compiled.program);
+  std::istringstream usage("account,quantity\nacme,30\n");
+  ASSERT_TRUE(rater.add_usage(usage, "usage.csv", UsageFormat::csv, rejects));
+  auto invoice = rater.finish();
+  ASSERT_TRUE(invoice) << invoice.error().message;
+  EXPECT_EQ(invoice->total.to_string(), "0.04");
 }
 
 }  // namespace

@@ -149,6 +149,38 @@ TEST(Tiers, V16StripeVolume) {
   EXPECT_EQ(price(flats, "12"), "66");
 }
 
+// Kill Bill's TOP_TIER is a volume table counted in started blocks: the
+// first tier whose cumulative capacity holds the quantity prices all of
+// it, ceil(quantity / block) blocks at that tier's block price; beyond the
+// last capacity, the last tier.
+TierTable top_tier(std::initializer_list<std::pair<const char*, std::pair<const char*, const char*>>> rows) {
+  TierTable t;
+  t.model = TierModel::volume;
+  t.blocks = RoundingMode::ceiling;
+  for (const auto& [upper, price_per] : rows) {
+    TierRow row;
+    if (upper) row.upper = dec(upper);
+    row.price = dec(price_per.first);
+    row.per = dec(price_per.second);
+    t.rows.push_back(row);
+  }
+  return t;
+}
+
+TEST(Tiers, V17KillBillTopTierIsVolumeInStartedBlocks) {
+  // Blocks of 100 (max 10, capacity 1,000) at 1; blocks of 1,000 (max 100,
+  // capacity 101,000) at 1; blocks of 1,000 at 0.5 beyond.
+  auto t = top_tier({{"1000", {"1", "100"}}, {"101000", {"1", "1000"}}, {nullptr, {"0.5", "1000"}}});
+  EXPECT_EQ(price(t, "1000"), "10");
+  EXPECT_EQ(price(t, "101000"), "101");
+  EXPECT_EQ(price(t, "101001"), "51");   // 102 blocks x 0.5
+  EXPECT_EQ(price(t, "300000"), "150");  // beyond the last capacity: the last tier
+  // Blocks of 100 (max 10) at 10, then blocks of 100 at 1: 2,000 -> 20.
+  EXPECT_EQ(price(top_tier({{"1000", {"10", "100"}}, {nullptr, {"1", "100"}}}), "2000"), "20");
+  // Blocks of 1: 10 at 1.5, 100 at 1.0, 1,000 at 0.5: 111 -> 55.5.
+  EXPECT_EQ(price(top_tier({{"10", {"1.5", "1"}}, {"110", {"1.0", "1"}}, {nullptr, {"0.5", "1"}}}), "111"), "55.5");
+}
+
 TEST(Tiers, PricePerBlockDividesExactly) {
   TierTable t = table(TierModel::graduated, {{"1000", "0", "0"}, {nullptr, "0.99", "0"}});
   t.rows[1].per = dec("1000");
