@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <iostream>
 
 #include "commands.h"
 
@@ -17,26 +18,27 @@ void add_accounts_options(CLI::App& command, AccountsOptions& options) {
       ->check(CLI::IsMember({"reject", "rate"}));
 }
 
-Expected<Accounts, std::string> read_accounts_file(const Program& program, const std::string& path) {
-  const auto format = format_from_path(path);
+int give_accounts(Rater& rater, const Program& program, const AccountsOptions& options, const std::string& read_for) {
+  if (options.path.empty()) return kOk;
+  const auto fail = [&](std::string message, int status) {
+    std::cerr << message;
+    if (!read_for.empty()) std::cerr << fmt::format("tariff: note: the accounts file was read for {}\n", read_for);
+    return status;
+  };
+  const auto format = format_from_path(options.path);
   if (!format)
-    return unexpected(fmt::format("tariff: error: cannot tell the format of `{}` from its name\n"
-                                  "hint: name it .csv or .ndjson\n",
-                                  path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return unexpected(fmt::format("tariff: error: cannot read `{}`\n", path));
-  auto accounts = read_accounts(program, in, path, *format);
-  if (!accounts) return unexpected(fmt::format("{}tariff: error: the accounts file has errors; nothing was rated\n",
-                                               accounts.error()));
-  return accounts;
-}
-
-std::shared_ptr<const Accounts> shared_accounts(Accounts&& accounts) {
-  return std::make_shared<const Accounts>(std::move(accounts));
-}
-
-UnknownAccounts unknown_accounts(const AccountsOptions& options) {
-  return options.unknown == "rate" ? UnknownAccounts::rate : UnknownAccounts::reject;
+    return fail(fmt::format("tariff: error: cannot tell the format of `{}` from its name\n"
+                            "hint: name it .csv or .ndjson\n",
+                            options.path),
+                kUsageError);
+  std::ifstream in(options.path, std::ios::binary);
+  if (!in) return fail(fmt::format("tariff: error: cannot read `{}`\n", options.path), kDataError);
+  auto accounts = read_accounts(program, in, options.path, *format);
+  if (!accounts)
+    return fail(accounts.error() + "tariff: error: the accounts file has errors; nothing was rated\n", kDataError);
+  rater.set_accounts(std::make_shared<const Accounts>(std::move(*accounts)),
+                     options.unknown == "rate" ? UnknownAccounts::rate : UnknownAccounts::reject);
+  return kOk;
 }
 
 }  // namespace tariff::cli

@@ -15,18 +15,25 @@
 
 namespace tariff::cli {
 
+// Exit codes (docs/cli.md): ok; errors in a scheme or in usage data; a bad
+// command line; a refused file.
+inline constexpr int kOk = 0;
+inline constexpr int kDataError = 1;
+inline constexpr int kUsageError = 2;
+inline constexpr int kRefused = 3;
+
 // `--accounts FILE [--unknown-accounts reject|rate]`, for invoice and compare.
 struct AccountsOptions {
   std::string path;
   std::string unknown = "reject";
 };
 void add_accounts_options(CLI::App& command, AccountsOptions& options);
-// The accounts file read against one program. The error is the complete
-// message for stderr; it starts "tariff: error: cannot tell" when the
-// file's format cannot be told from its name (a command-line error).
-Expected<Accounts, std::string> read_accounts_file(const Program& program, const std::string& path);
-std::shared_ptr<const Accounts> shared_accounts(Accounts&& accounts);
-UnknownAccounts unknown_accounts(const AccountsOptions& options);
+// Reads the accounts file (if one was given) against `program` and gives
+// it to `rater`: kOk, or, with every problem printed to stderr (and
+// `read_for`, when given, named as the scheme it was read for), kUsageError
+// for a file whose format its name does not tell and kDataError otherwise.
+int give_accounts(Rater& rater, const Program& program, const AccountsOptions& options,
+                  const std::string& read_for = {});
 
 // `tariff compare SCHEME… --usage FILE…` and `--what-if OLD NEW`.
 struct CompareOptions {

@@ -16,11 +16,6 @@ namespace tariff::cli {
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kDataError = 1;
-constexpr int kUsageError = 2;
-constexpr int kRefused = 3;
-
 void report(const RunError& error) {
   if (error.message.find(": error: ") != std::string::npos)
     std::cerr << error.message << '\n';
@@ -59,15 +54,8 @@ Expected<Invoice, int> rate(const std::string& scheme, const std::shared_ptr<con
                             const std::shared_ptr<const Plugins>& plugins, const Usage& usage,
                             const std::string& period, const AccountsOptions& accounts) {
   Rater rater(program, plugins);
-  if (!accounts.path.empty()) {
-    // Read against each scheme: each must know the editions it names.
-    auto read = read_accounts_file(*program, accounts.path);
-    if (!read) {
-      std::cerr << read.error() << fmt::format("tariff: note: the accounts file was read for {}\n", scheme);
-      return unexpected(read.error().rfind("tariff: error: cannot tell", 0) == 0 ? kUsageError : kDataError);
-    }
-    rater.set_accounts(shared_accounts(std::move(*read)), unknown_accounts(accounts));
-  }
+  // Read against each scheme: each must know the editions it names.
+  if (int status = give_accounts(rater, *program, accounts, scheme); status != kOk) return unexpected(status);
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(RunError{fmt::format("--period: {}: {}", scheme, set.error().message)});

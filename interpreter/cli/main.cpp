@@ -19,10 +19,10 @@
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kDataError = 1;
-constexpr int kUsageError = 2;
-constexpr int kRefused = 3;
+using tariff::cli::kDataError;
+using tariff::cli::kOk;
+using tariff::cli::kRefused;
+using tariff::cli::kUsageError;
 
 std::string read_all(std::istream& in) {
   std::ostringstream text;
@@ -274,14 +274,7 @@ int run_invoice(const std::string& scheme, const std::vector<std::string>& usage
   RejectReport rejects(rejects_path.empty() ? nullptr : &rejects_file, &progress, quiet);
   tariff::Rater rater(program, loaded_plugins());
   rater.set_limits(limits);
-  if (!accounts.path.empty()) {
-    auto read = tariff::cli::read_accounts_file(*program, accounts.path);
-    if (!read) {
-      std::cerr << read.error();
-      return read.error().rfind("tariff: error: cannot tell", 0) == 0 ? kUsageError : kDataError;
-    }
-    rater.set_accounts(tariff::cli::shared_accounts(std::move(*read)), tariff::cli::unknown_accounts(accounts));
-  }
+  if (int status = tariff::cli::give_accounts(rater, *program, accounts); status != kOk) return status;
   if (!period.empty()) {
     if (auto set = rater.set_period(period); !set) {
       report(tariff::RunError{"--period: " + set.error().message});

@@ -12,11 +12,6 @@ namespace tariff::cli {
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kDataError = 1;
-constexpr int kUsageError = 2;
-constexpr int kRefused = 3;
-
 std::optional<Decimal> parse_quantity(const std::string& flag, const std::string& text) {
   auto value = Decimal::parse(text);
   if (!value) {
