@@ -113,13 +113,15 @@ class AccountsReader {
     account.spans.push_back(std::move(span));
   }
 
-  Expected<Accounts, std::string> finish(Accounts& out, std::vector<AccountSubscription>& sink) {
+  // The accounts by id, or every problem of the file.
+  Expected<std::vector<AccountSubscription>, std::string> finish() {
+    std::vector<AccountSubscription> accounts;
     for (auto& [id, account] : accounts_) {
       order_spans(account);
-      sink.push_back(std::move(account));
+      accounts.push_back(std::move(account));
     }
     if (!problems_.empty()) return unexpected(problems_.take());
-    return std::move(out);
+    return accounts;
   }
 
   Problems& problems() noexcept { return problems_; }
@@ -224,9 +226,12 @@ Expected<Accounts, std::string> read_accounts(const Program& program, std::istre
   usage::Row row;
   while (reader->next(row, accounts.problems())) accounts.row(row);
   if (auto failed = reader->input_error()) return unexpected(*failed);
+  auto read = accounts.finish();
+  if (!read) return unexpected(read.error());
   Accounts out;
+  out.accounts_ = std::move(*read);
   out.name_ = name;
-  return accounts.finish(out, out.accounts_);
+  return out;
 }
 
 }  // namespace tariff
