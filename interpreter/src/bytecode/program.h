@@ -233,6 +233,10 @@ struct Program {
   Chunk period;  // run once per account at period end
 };
 
+// True when the program bills from accounts' subscriptions: editions,
+// modules or packages.
+bool has_subscriptions(const Program& program) noexcept;
+
 std::string_view to_string(MeterKind kind) noexcept;
 std::string_view to_string(RoundingStage stage) noexcept;
 std::string_view to_string(TierModel model) noexcept;

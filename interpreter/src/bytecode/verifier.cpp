@@ -148,6 +148,11 @@ Result verify_chunk(const Program& p, const Chunk& c, Phase phase, std::string_v
 
 }  // namespace
 
+bool has_subscriptions(const Program& program) noexcept {
+  return !program.plans.empty() || std::any_of(program.allowances.begin(), program.allowances.end(),
+                                               [](const AllowanceInfo& a) { return a.package.has_value(); });
+}
+
 namespace {
 
 // Plans and packages point at their invoice lines and those lines back at
@@ -183,9 +188,7 @@ Expected<std::monostate, VerifyError> verify_subscriptions(const Program& p) {
     if (charge.source != LineSource::usage && !charge.owner)
       return fail(fmt::format("charge \"{}\" bills a subscription but names none", charge.name));
   }
-  if ((!p.plans.empty() || std::any_of(p.allowances.begin(), p.allowances.end(),
-                                       [](const AllowanceInfo& a) { return a.package.has_value(); })) &&
-      p.billing_period.kind == PeriodKind::none)
+  if (has_subscriptions(p) && p.billing_period.kind == PeriodKind::none)
     return fail("editions, modules and packages need a billing period");
   return std::monostate{};
 }

@@ -61,11 +61,6 @@ std::optional<RunError> over_distinct_budget(const Program& program, const Ratin
   return std::nullopt;
 }
 
-bool bills_subscriptions(const Program& program) {
-  return !program.plans.empty() || std::any_of(program.allowances.begin(), program.allowances.end(),
-                                               [](const AllowanceInfo& a) { return a.package.has_value(); });
-}
-
 }  // namespace
 
 // A partition's lines -> the original file's, for rows and for the
@@ -149,7 +144,7 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
   const bool has_period = program.billing_period.kind != PeriodKind::none && !anniversary;
   if (anniversary && !s.period) return unexpected(RunError{kAnniversaryNeedsPeriod});
   std::optional<BillingPeriod> last_period;  // anniversary: the last account's own period
-  std::uint64_t outside = 0;
+  std::uint64_t set_aside_rows = 0;  // accepted by the reader, rejected here
   // Progress every few thousand accepted rows.
   constexpr std::uint32_t kProgressEvery = 4096;
   std::uint32_t until_progress = kProgressEvery;
@@ -162,6 +157,14 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
   // The reader's rejects carry lines of the stream; the rater's own, the
   // row's line, already mapped.
   RejectSink& reader_rejects = original ? static_cast<RejectSink&>(*original) : rejects;
+  // A row the reader accepted but the rater does not rate.
+  const auto set_aside = [&](std::string reason) {
+    ++set_aside_rows;
+    rejects.reject(Reject{std::string(row.file), row.line, std::move(reason), std::string(row.text)});
+  };
+  const auto within = [](const Decimal& time, const PeriodBounds& bounds) {
+    return compare_fast(time, bounds.start) >= 0 && compare_fast(time, bounds.end) < 0;
+  };
   while (reader.next(row, reader_rejects)) {
     if (original) row.line = original->of(row.line);
     if (progress && --until_progress == 0) {
@@ -174,15 +177,11 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
         s.period = period_containing(time, program.billing_period);
         s.period_inferred = true;
       }
-      if (compare_fast(time, s.period->bounds.start) < 0 ||
-          compare_fast(time, s.period->bounds.end) >= 0) {
-        ++outside;
+      if (!within(time, s.period->bounds)) {
         if (s.period_inferred)
           s.other_months.insert(period_containing(time, program.billing_period).label);
-        rejects.reject(Reject{std::string(row.file), row.line,
-                              fmt::format("outside the billing period {} ({} to {})", s.period->label,
-                                          s.period->start, s.period->end),
-                              std::string(row.text)});
+        set_aside(fmt::format("outside the billing period {} ({} to {})", s.period->label, s.period->start,
+                              s.period->end));
         continue;
       }
     }
@@ -198,22 +197,17 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
       if (anniversary) last_period = account_period(program.billing_period, *s.period, s.accounts.get(), account);
     }
     if (!last_meters) {
-      ++outside;
-      rejects.reject(Reject{std::string(row.file), row.line,
-                            fmt::format("account {} is not in the accounts file", account), std::string(row.text)});
+      set_aside(fmt::format("account {} is not in the accounts file", account));
       continue;
     }
     if (anniversary) {
-      const Decimal time = row.fields[*program.usage.time_column].number;
-      if (!last_period || compare_fast(time, last_period->bounds.start) < 0 ||
-          compare_fast(time, last_period->bounds.end) >= 0) {
-        ++outside;
-        rejects.reject(Reject{std::string(row.file), row.line,
-                              last_period ? fmt::format("outside account {}'s billing period {} ({} to {})", account,
-                                                        last_period->label, last_period->start, last_period->end)
-                                          : fmt::format("account {} starts after the billing period {}", account,
-                                                        s.period->label),
-                              std::string(row.text)});
+      if (!last_period) {
+        set_aside(fmt::format("account {} starts after the billing period {}", account, s.period->label));
+        continue;
+      }
+      if (!within(row.fields[*program.usage.time_column].number, last_period->bounds)) {
+        set_aside(fmt::format("outside account {}'s billing period {} ({} to {})", account, last_period->label,
+                              last_period->start, last_period->end));
         continue;
       }
     }
@@ -225,8 +219,8 @@ Expected<std::monostate, RunError> Rater::rate_stream(std::istream& in, const st
   if (progress) report_progress();
   const ReadCounts& counts = reader.counts();
   s.counts.read += counts.read;
-  s.counts.accepted += counts.accepted - outside;
-  s.counts.rejected += counts.rejected + outside;
+  s.counts.accepted += counts.accepted - set_aside_rows;
+  s.counts.rejected += counts.rejected + set_aside_rows;
   if (auto failed = reader.input_error()) return unexpected(RunError{*failed});
   return std::monostate{};
 }
@@ -332,7 +326,7 @@ Expected<Invoice, RunError> Rater::finish() {
   }
   const bool anniversary = program.billing_period.kind == PeriodKind::anniversary_month;
   if (anniversary && !s.period) return unexpected(RunError{kAnniversaryNeedsPeriod});
-  const bool subscriptions = s.accounts || bills_subscriptions(program);
+  const bool subscriptions = s.accounts || has_subscriptions(program);
   if (subscriptions && !s.period)
     return unexpected(RunError{program.billing_period.kind == PeriodKind::none
                                    ? std::string("subscriptions are billed per period, and the scheme declares none")
