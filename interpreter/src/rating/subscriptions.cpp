@@ -33,15 +33,21 @@ struct Held {
   std::int64_t to = 0;  // inclusive
 };
 
+// The last day row `i` holds, no later than `last`: its `end`, or the day
+// before the next row starts.
+std::int64_t last_day_held(const AccountSubscription& account, std::size_t i, std::int64_t last) {
+  std::int64_t to = std::min(account.spans[i].end.value_or(last), last);
+  if (i + 1 < account.spans.size() && account.spans[i + 1].start) to = std::min(to, *account.spans[i + 1].start - 1);
+  return to;
+}
+
 // Every span's days within [first, last].
 std::vector<Held> held_between(const AccountSubscription& account, std::int64_t first, std::int64_t last) {
   std::vector<Held> out;
   for (std::size_t i = 0; i < account.spans.size(); ++i) {
     const SubscriptionSpan& span = account.spans[i];
-    std::int64_t to = span.end.value_or(last);
-    if (i + 1 < account.spans.size() && account.spans[i + 1].start) to = std::min(to, *account.spans[i + 1].start - 1);
     const std::int64_t from = std::max(span.start.value_or(first), first);
-    to = std::min(to, last);
+    const std::int64_t to = last_day_held(account, i, last);
     if (from <= to) out.push_back(Held{&span, from, to});
   }
   return out;
@@ -245,30 +251,26 @@ class SubscriptionBiller {
   void annual_run(std::size_t begin, std::size_t end) {
     const auto& spans = account_.spans;
     const std::int64_t anchor = *spans[begin].start;
-    Term term;
     std::int64_t year = 0;
-    term.start = anchor;
-    term.next = add_months(anchor, 12);
+    // Terms counted from the anchor, never chained (a Feb 29 anchor stays).
+    const auto term_of = [&](std::int64_t y) {
+      return Term{add_months(anchor, 12 * y), add_months(anchor, 12 * (y + 1)), {}, {}, {}};
+    };
+    Term term = term_of(year);
     for (std::size_t i = begin; i < end; ++i) {
       const SubscriptionSpan& span = spans[i];
-      std::int64_t to = span.end.value_or(period_.last);
-      if (i + 1 < spans.size() && spans[i + 1].start) to = std::min(to, *spans[i + 1].start - 1);
-      to = std::min(to, period_.last);
+      const std::int64_t to = last_day_held(account_, i, period_.last);
       const std::int64_t from = *span.start;
       if (from > to) continue;
       // Move to the term holding `from`.
-      while (term.next <= from) {
-        ++year;
-        term = Term{add_months(anchor, 12 * year), add_months(anchor, 12 * (year + 1)), {}, {}, {}};
-      }
+      while (term.next <= from) term = term_of(++year);
       if (from == term.start)
         term_begins(term, span);
       else
         change_within(term, span, from);
       // Terms that begin while this row holds.
       while (term.next <= to) {
-        ++year;
-        term = Term{add_months(anchor, 12 * year), add_months(anchor, 12 * (year + 1)), {}, {}, {}};
+        term = term_of(++year);
         term_begins(term, span);
       }
     }
