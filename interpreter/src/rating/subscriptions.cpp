@@ -15,10 +15,7 @@
 
 namespace tariff {
 
-std::string format_day(std::int64_t day) {
-  const usage::CivilDate date = usage::civil_from_days(day);
-  return fmt::format("{:04}-{:02}-{:02}", date.y, date.m, date.d);
-}
+using usage::format_day;
 
 namespace {
 

@@ -67,7 +67,4 @@ Expected<std::vector<PackageBalance>, std::string> settle_packages(const Program
                                                                   const std::vector<PackageLot>& lots,
                                                                   const std::vector<Decimal>& left);
 
-// "2026-03-15".
-std::string format_day(std::int64_t day);
-
 }  // namespace tariff

@@ -134,7 +134,7 @@ TEST(Subscriptions, MonthEndAnchorsClampToTheLastDayOfShortMonths) {
   AccountSubscription buyer{"b", {}, {PackagePurchase{"pack", day(2022, 1, 31), std::nullopt, 2}}};
   const SubscriptionBill b = bill(buyer, month(2022, 1));
   ASSERT_EQ(b.lots.size(), 1u);
-  EXPECT_EQ(format_day(b.lots[0].expires), "2022-02-27");
+  EXPECT_EQ(usage::format_day(b.lots[0].expires), "2022-02-27");
 }
 
 // Lots are drawn earliest expiry first, whatever order they were listed in.
@@ -145,7 +145,7 @@ TEST(Subscriptions, PackagesAreSettledInExpiryOrder) {
                                PackagePurchase{"pack", day(2026, 2, 10), Decimal::from_int(400), 3}}};
   const SubscriptionBill b = bill(account, month(2026, 3));
   ASSERT_EQ(b.lots.size(), 2u);
-  EXPECT_EQ(format_day(b.lots[0].bought), "2026-02-10");
+  EXPECT_EQ(usage::format_day(b.lots[0].bought), "2026-02-10");
   EXPECT_EQ(b.allowance_amounts[0], Decimal::from_int(1400));
   EXPECT_EQ(cents(b, "pack package"), "5.00");  // only the one bought in March
   // 600 units used: 400 from the February lot, 200 from March's.

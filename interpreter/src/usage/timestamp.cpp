@@ -157,6 +157,11 @@ Expected<Decimal, std::string> parse_timestamp(std::string_view text) {
   return *value;
 }
 
+std::string format_day(std::int64_t day) {
+  const CivilDate date = civil_from_days(day);
+  return fmt::format("{:04}-{:02}-{:02}", date.y, date.m, date.d);
+}
+
 std::string format_utc(std::int64_t epoch_seconds) {
   const std::int64_t day = day_number(epoch_seconds);
   // A remainder rather than epoch - day * 86400, which overflows near INT64_MIN.

@@ -43,5 +43,7 @@ Expected<Decimal, std::string> parse_timestamp(std::string_view text);
 
 // "2026-03-01T10:00:00Z".
 std::string format_utc(std::int64_t epoch_seconds);
+// The date `day` days after 1970-01-01: "2026-03-01".
+std::string format_day(std::int64_t day);
 
 }  // namespace tariff::usage

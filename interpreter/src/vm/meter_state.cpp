@@ -6,8 +6,6 @@
 #include <cstring>
 #include <iterator>
 
-#include <fmt/format.h>
-
 #include "usage/timestamp.h"
 
 namespace tariff {
@@ -381,8 +379,7 @@ Expected<std::vector<WindowValue>, DecimalError> window_values(const MeterInfo& 
     if (outer.kind == WindowKind::day) {
       std::int64_t day = 0;
       std::from_chars(label.data(), label.data() + label.size(), day);
-      const usage::CivilDate date = usage::civil_from_days(day);
-      label = fmt::format("{:04}-{:02}-{:02}", date.y, date.m, date.d);
+      label = usage::format_day(day);
     }
     out.push_back(WindowValue{std::move(label), value});
   }
