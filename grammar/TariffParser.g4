@@ -148,9 +148,11 @@ chargeBody
   ;
 
 // A per-transaction term of a percentage charge: `plus 0.30`, `min 1.75`,
-// `max 12.00`.
+// `max 12.00`; or its free allowance: `free 3 transactions`, `free 250.00
+// of value` (whichever runs out first).
 percentOption
   : word=IDENT amount=NUMBER
+  | FREE amount=NUMBER OF? word=IDENT
   ;
 
 // `by started block` (a partial block counts as full) or `by whole block`

@@ -83,6 +83,7 @@ charge "MAU volume" = volume mau {
   up to 1_000 at 0.05 flat 10
   above at 0.04
 }
+charge "Message fees" = 1.5% of quantity where event == "message", plus 0.01, max 2, free 3 transactions, free 2_000 of value
 )";
 
 // splitmix64: the same numbers on every platform, unlike the standard

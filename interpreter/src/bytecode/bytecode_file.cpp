@@ -209,6 +209,11 @@ void write_strings(Writer& out, const Program& p) {
   for (const std::string& text : p.strings) out.str(text);
 }
 
+void write_optional_decimal(Writer& out, const std::optional<Decimal>& value) {
+  out.uint(static_cast<std::uint8_t>(value.has_value()));
+  write_decimal(out, value.value_or(Decimal()));
+}
+
 void write_meters(Writer& out, const Program& p) {
   out.size(p.meters.size());
   for (const MeterInfo& meter : p.meters) {
@@ -229,17 +234,18 @@ void write_meters(Writer& out, const Program& p) {
       out.uint(static_cast<std::uint8_t>(conversion->rounding.has_value()));
       out.uint(static_cast<std::uint8_t>(conversion->rounding.value_or(RoundingMode::half_up)));
     }
+    out.uint(static_cast<std::uint8_t>(meter.free.has_value()));
+    if (const auto& free = meter.free) {
+      write_decimal(out, free->rate);
+      for (const auto* term : {&free->plus, &free->min, &free->max, &free->count, &free->value})
+        write_optional_decimal(out, *term);
+    }
   }
 }
 
 void write_optional_index(Writer& out, const std::optional<std::uint32_t>& index) {
   out.uint(static_cast<std::uint8_t>(index.has_value()));
   out.uint(index.value_or(0));
-}
-
-void write_optional_decimal(Writer& out, const std::optional<Decimal>& value) {
-  out.uint(static_cast<std::uint8_t>(value.has_value()));
-  write_decimal(out, value.value_or(Decimal()));
 }
 
 void write_charges(Writer& out, const Program& p) {
@@ -498,6 +504,25 @@ bool read_strings(Reader& in, Program& p) {
   return true;
 }
 
+bool read_optional_index(Reader& in, std::optional<std::uint32_t>& out, const char* what, std::size_t index) {
+  bool present = false;
+  std::uint32_t value = 0;
+  if (!read_flag(in, present, what, index) || !in.uint(value)) return false;
+  out.reset();
+  if (present) out = value;
+  return true;
+}
+
+bool read_optional_decimal(Reader& in, std::optional<Decimal>& out, const char* what, std::size_t index) {
+  bool present = false;
+  Decimal value;
+  if (!read_flag(in, present, what, index) || !read_decimal(in, value, fmt::format("{} {}", what, index)))
+    return false;
+  out.reset();
+  if (present) out = value;
+  return true;
+}
+
 bool read_meters(Reader& in, Program& p) {
   std::uint32_t n = 0;
   if (!in.count(n, 4 + 1)) return false;
@@ -506,7 +531,7 @@ bool read_meters(Reader& in, Program& p) {
     MeterInfo& meter = p.meters[i];
     std::uint8_t kind = 0;
     if (!in.str(meter.name) || !in.uint(kind)) return false;
-    if (kind > static_cast<std::uint8_t>(MeterKind::intervals))
+    if (kind > static_cast<std::uint8_t>(MeterKind::free_transactions))
       return in.fail(fmt::format("meter {}: kind {} out of range", i, unsigned{kind}));
     meter.kind = static_cast<MeterKind>(kind);
     std::uint32_t windows = 0;
@@ -540,26 +565,14 @@ bool read_meters(Reader& in, Program& p) {
         return in.fail(fmt::format("meter {}: rounding mode {} out of range", i, unsigned{mode}));
       if (rounded) c.rounding = static_cast<RoundingMode>(mode);
     }
+    bool free = false;
+    if (!read_flag(in, free, "free allowance", i)) return false;
+    if (!free) continue;
+    FreeTransactions& terms = meter.free.emplace();
+    if (!read_decimal(in, terms.rate, fmt::format("meter {} rate", i))) return false;
+    for (auto* term : {&terms.plus, &terms.min, &terms.max, &terms.count, &terms.value})
+      if (!read_optional_decimal(in, *term, "free allowance term", i)) return false;
   }
-  return true;
-}
-
-bool read_optional_index(Reader& in, std::optional<std::uint32_t>& out, const char* what, std::size_t index) {
-  bool present = false;
-  std::uint32_t value = 0;
-  if (!read_flag(in, present, what, index) || !in.uint(value)) return false;
-  out.reset();
-  if (present) out = value;
-  return true;
-}
-
-bool read_optional_decimal(Reader& in, std::optional<Decimal>& out, const char* what, std::size_t index) {
-  bool present = false;
-  Decimal value;
-  if (!read_flag(in, present, what, index) || !read_decimal(in, value, fmt::format("{} {}", what, index)))
-    return false;
-  out.reset();
-  if (present) out = value;
   return true;
 }
 

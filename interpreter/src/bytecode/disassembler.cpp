@@ -17,6 +17,7 @@ std::string_view to_string(MeterKind kind) noexcept {
     case MeterKind::average: return "average";
     case MeterKind::weighted_sum: return "weighted_sum";
     case MeterKind::intervals: return "intervals";
+    case MeterKind::free_transactions: return "free_transactions";
   }
   return "?";
 }
@@ -94,6 +95,7 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::AVGMETER:
     case OperandKind::WSUMMETER:
     case OperandKind::SPANMETER:
+    case OperandKind::FREEMETER:
     case OperandKind::WINMETER:
       return value < p.meters.size() ? fmt::format("m{}({})", value, p.meters[value].name)
                                      : fmt::format("m{}", value);
@@ -177,6 +179,14 @@ std::string disassemble(const Program& p) {
       if (!c) continue;
       out += fmt::format(" | level {} x {} / {}", level, c->from_size, c->to_size);
       if (c->rounding) out += fmt::format(" rounded {}", to_string(*c->rounding));
+    }
+    if (const auto& free = meter.free) {
+      out += fmt::format(" | rate {}", free->rate);
+      const std::pair<const char*, const std::optional<Decimal>*> terms[] = {
+          {"plus", &free->plus}, {"min", &free->min}, {"max", &free->max},
+          {"free transactions", &free->count}, {"free value", &free->value}};
+      for (const auto& [word, term] : terms)
+        if (*term) out += fmt::format(" {} {}", word, **term);
     }
     out += "\n";
   }

@@ -28,6 +28,9 @@ enum class MeterKind : std::uint8_t {
   average,       // mean of the samples
   weighted_sum,  // gauge increments integrated over time / period length
   intervals,     // [time, time + value seconds) per record; seconds covered
+  // The earliest transactions of a percentage charge, which its free
+  // allowance may cover: (time, value), in time order.
+  free_transactions,
 };
 
 // A window groups the records of an inner aggregation (by day, or by the
@@ -48,6 +51,18 @@ struct UnitConversion {
   std::optional<RoundingMode> rounding;
 };
 
+// A percentage charge's per-transaction terms and its free allowance: the
+// first `count` transactions in time order, or the first `value` of their
+// values, whichever runs out first (billing-engines.md V25, V26).
+struct FreeTransactions {
+  Decimal rate;  // 0.0299 for 2.99%
+  std::optional<Decimal> plus;
+  std::optional<Decimal> min;
+  std::optional<Decimal> max;
+  std::optional<Decimal> count;
+  std::optional<Decimal> value;
+};
+
 struct MeterInfo {
   std::string name;
   MeterKind kind = MeterKind::sum;
@@ -55,6 +70,7 @@ struct MeterInfo {
   // windows.size() + 1 entries: [0] applies to each inner value, [i + 1]
   // to the result of window i. Empty means no conversion anywhere.
   std::vector<std::optional<UnitConversion>> conversions;
+  std::optional<FreeTransactions> free;  // MeterKind::free_transactions only
 };
 
 // The billing period: calendar months in a fixed-offset zone, or none (a

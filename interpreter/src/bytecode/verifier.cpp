@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "tariff/currency.h"
 
@@ -37,6 +38,7 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::AVGMETER: return "average meter";
     case OperandKind::WSUMMETER: return "weighted_sum meter";
     case OperandKind::SPANMETER: return "intervals meter";
+    case OperandKind::FREEMETER: return "free transactions meter";
     case OperandKind::WINMETER: return "windowed meter";
     case OperandKind::CHARGE: return "charge";
     case OperandKind::TABLE: return "tier table";
@@ -90,6 +92,7 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::AVGMETER: return meter_of(MeterKind::average);
     case OperandKind::WSUMMETER: return meter_of(MeterKind::weighted_sum);
     case OperandKind::SPANMETER: return meter_of(MeterKind::intervals);
+    case OperandKind::FREEMETER: return meter_of(MeterKind::free_transactions);
     case OperandKind::WINMETER:
       if (value >= p.meters.size()) return fmt::format("meter {} does not exist", value);
       return p.meters[value].windows.empty() ? fmt::format("meter {} has no windows", value) : std::string();
@@ -154,6 +157,23 @@ bool has_subscriptions(const Program& program) noexcept {
 }
 
 namespace {
+
+// A free-transactions meter carries its terms and no windows (its state is
+// one account's transactions); no other meter carries terms.
+std::optional<std::string> free_terms_problem(const MeterInfo& meter) {
+  const bool free_kind = meter.kind == MeterKind::free_transactions;
+  if (free_kind != meter.free.has_value())
+    return free_kind ? "a free transactions meter without its terms" : "terms of a free allowance on another meter";
+  if (!free_kind) return std::nullopt;
+  if (!meter.windows.empty() || !meter.conversions.empty()) return "a free transactions meter has no windows";
+  const FreeTransactions& terms = *meter.free;
+  if (!terms.count && !terms.value) return "a free allowance frees neither transactions nor value";
+  for (const auto* amount : {&terms.count, &terms.value})
+    if (*amount && amount->value().sign() <= 0) return "a free allowance must be above zero";
+  if (terms.count && !terms.count->is_integer()) return "free transactions are counted whole";
+  if (terms.min && terms.max && *terms.max < *terms.min) return "the maximum fee is below the minimum";
+  return std::nullopt;
+}
 
 // Plans and packages point at their invoice lines and those lines back at
 // them; an edition includes ordinary allowances only.
@@ -223,10 +243,11 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   if (p.billing_period.kind != PeriodKind::none && !p.usage.time_column)
     return fail("a billing period needs the usage schema's time column");
   for (const auto& meter : p.meters) {
-    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::intervals))
+    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::free_transactions))
       return fail(fmt::format("meter `{}` has an unknown aggregation", meter.name));
+    if (auto problem = free_terms_problem(meter)) return fail(fmt::format("meter `{}`: {}", meter.name, *problem));
     const bool timed = meter.kind == MeterKind::latest || meter.kind == MeterKind::weighted_sum ||
-                       meter.kind == MeterKind::intervals;
+                       meter.kind == MeterKind::intervals || meter.kind == MeterKind::free_transactions;
     if (timed && !p.usage.time_column)
       return fail(fmt::format("meter `{}` needs the usage schema's time column", meter.name));
     for (const auto& window : meter.windows) {

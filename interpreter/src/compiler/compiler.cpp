@@ -344,6 +344,8 @@ class Compiler {
       const std::string of = charge.value->kind == ast::ExprKind::name ? charge.value->text : "the value";
       std::string text = fmt::format("{}% of {} per record", percent ? percent->normalized() : charge.rate, of);
       for (const auto& [word, value] : charge.percent_options) text += fmt::format(", {} {}", word.text, value);
+      for (const auto& [word, value] : charge.free_terms)
+        text += word.text == "value" ? fmt::format(", free {} of value", value) : fmt::format(", free {} transactions", value);
       return text + ", over the records";
     }
     if (charge.kind == ast::ChargeKind::blocks)
@@ -481,6 +483,7 @@ class Compiler {
       case MeterKind::average: return Opcode::MAVG;
       case MeterKind::weighted_sum: return Opcode::MWSUM;
       case MeterKind::intervals: return Opcode::MSPAN;
+      case MeterKind::free_transactions: return Opcode::MFREE;
     }
     return Opcode::MSUM;
   }
@@ -560,10 +563,16 @@ class Compiler {
   void percentage_meters(const ast::Charge& charge) {
     location_ = charge.range.begin;
     const auto fees = static_cast<unsigned>(program_->meters.size());
-    program_->meters.push_back(MeterInfo{charge.name + ": fees", MeterKind::sum, {}, {}});
-    program_->meters.push_back(MeterInfo{charge.name + ": transactions", MeterKind::count, {}, {}});
+    program_->meters.push_back(MeterInfo{charge.name + ": fees", MeterKind::sum, {}, {}, std::nullopt});
+    program_->meters.push_back(MeterInfo{charge.name + ": transactions", MeterKind::count, {}, {}, std::nullopt});
+    std::optional<unsigned> free_meter;
+    if (!charge.free_terms.empty()) {
+      free_meter = static_cast<unsigned>(program_->meters.size());
+      program_->meters.push_back(
+          MeterInfo{charge.name + ": free transactions", MeterKind::free_transactions, {}, {}, free_terms(charge)});
+    }
     note_size(program_->meters.size(), "meters");
-    percentage_meters_[charge.name] = fees;
+    percentage_meters_[charge.name] = PercentageMeters{fees, free_meter};
     const unsigned value = take_register();
     const unsigned term = take_register();
     std::optional<std::size_t> skip;
@@ -574,6 +583,7 @@ class Compiler {
     }
     expr(*charge.value, value);
     location_ = charge.range.begin;
+    if (free_meter) emit(Opcode::MFREE, *free_meter, value);
     emit(Opcode::LOADK, term, constant(charge.rate));
     emit(Opcode::MUL, value, value, term);
     for (const char* word : {"plus", "min", "max"}) {
@@ -588,6 +598,16 @@ class Compiler {
     emit(Opcode::MCOUNT, fees + 1);
     if (skip) patch_jump(*skip);
     free_register(value);
+  }
+
+  static FreeTransactions free_terms(const ast::Charge& charge) {
+    FreeTransactions terms;
+    terms.rate = charge.rate;
+    for (const auto& [word, amount] : charge.percent_options)
+      (word.text == "plus" ? terms.plus : word.text == "min" ? terms.min : terms.max) = amount;
+    for (const auto& [word, amount] : charge.free_terms)
+      (word.text == "transactions" ? terms.count : terms.value) = amount;
+    return terms;
   }
 
   unsigned meter_index(const std::string& name) const {
@@ -730,9 +750,10 @@ class Compiler {
         emit(Opcode::LOADK, quantity, constant(Decimal::from_int(1)));
         expr(*charge.amount, amount);
       } else if (charge.kind == ast::ChargeKind::percentage) {
-        const unsigned fees = percentage_meters_.at(charge.name);
-        emit(Opcode::LOADM, quantity, fees + 1);
-        emit(Opcode::LOADM, amount, fees);
+        const PercentageMeters& meters = percentage_meters_.at(charge.name);
+        emit(Opcode::LOADM, quantity, meters.fees + 1);
+        emit(Opcode::LOADM, amount, meters.fees);
+        if (meters.free) emit(Opcode::PFREE, amount, *meters.free);
       } else if (charge.kind == ast::ChargeKind::plugin) {
         PluginUse use;
         use.kind = charge.plugin_kind.text;
@@ -817,7 +838,11 @@ class Compiler {
   unsigned next_register_ = 0;
   SourceLocation location_;
   bool limit_reported_ = false;
-  std::map<std::string, unsigned> percentage_meters_;  // charge -> its fee meter (+1: count)
+  struct PercentageMeters {
+    unsigned fees;                // the fee sum; fees + 1: the transactions counted
+    std::optional<unsigned> free; // the transactions its free allowance may cover
+  };
+  std::map<std::string, PercentageMeters> percentage_meters_;
 };
 
 }  // namespace

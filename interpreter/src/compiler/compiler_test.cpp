@@ -64,6 +64,34 @@ TEST(Compiler, PerWindowPricingIsOneInstructionOverTheMeter) {
   EXPECT_EQ(all.find("TIERS   "), std::string::npos) << all;
 }
 
+// A free allowance keeps each transaction's value (MFREE) before the fee
+// is computed and summed, and takes back what it covers at period end
+// (PFREE) — billing-engines.md V25, V26.
+TEST(Compiler, FreeTransactionsAreKeptAndTakenBackFromTheFees) {
+  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+usage {
+  account id
+  time    timestamp
+  amount  decimal
+}
+charge "Card" = 2% of amount, plus 0.30, max 5, free 3 transactions, free 100.00 of value
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  const std::string all = disassemble(*compiled.program);
+  EXPECT_NE(all.find("m2 = free_transactions Card: free transactions | rate 0.02 plus 0.30 max 5 "
+                     "free transactions 3 free value 100.00"),
+            std::string::npos)
+      << all;
+  const auto kept = all.find("MFREE   m2(Card: free transactions) r0");
+  const auto fee = all.find("MUL     r0 r0 r1");
+  EXPECT_NE(kept, std::string::npos) << all;
+  EXPECT_LT(kept, fee) << all;
+  EXPECT_NE(all.find("LOADM   r1 m0(Card: fees)"), std::string::npos) << all;
+  EXPECT_NE(all.find("PFREE   r1 m2(Card: free transactions)"), std::string::npos) << all;
+}
+
 // An edition's fee and seats and a package's purchases are invoice lines
 // with no code: the subscription bills them.
 TEST(Compiler, SubscriptionLinesHaveNoCode) {

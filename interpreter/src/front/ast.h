@@ -220,6 +220,9 @@ struct Charge {
   ExprPtr value;
   ExprPtr filter;
   std::vector<std::pair<Named, Decimal>> percent_options;  // plus, min, max
+  // `free 3 transactions`, `free 250.00 of value`: the unit word and the
+  // amount (billing-engines.md V25, V26).
+  std::vector<std::pair<Named, Decimal>> free_terms;
   // Written inside an edition or module: billed only to accounts holding it.
   // For a subscription line: the plan (or package) it bills.
   std::optional<Named> plan;

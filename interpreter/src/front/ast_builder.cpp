@@ -410,8 +410,8 @@ ast::Charge AstBuilder::charge(antlr4::Token* name, P::ChargeBodyContext* body) 
     c.value = expr(percentage->value);
     if (percentage->filter) c.filter = expr(percentage->filter);
     for (auto* option : percentage->percentOption())
-      c.percent_options.emplace_back(named(option->word, option->word->getText()),
-                                     number(option->amount).value_or(Decimal()));
+      (option->FREE() ? c.free_terms : c.percent_options)
+          .emplace_back(named(option->word, option->word->getText()), number(option->amount).value_or(Decimal()));
   } else if (auto* blocks = dynamic_cast<P::BlocksChargeContext*>(body)) {
     c.kind = ast::ChargeKind::blocks;
     const ast::Named ref = meter_ref(blocks->meterRef());

@@ -572,6 +572,28 @@ class Checker {
     }
     if (given.count("min") && given.count("max") && given.at("max") < given.at("min"))
       error(charge.range, fmt::format("the maximum fee {} is below the minimum {}", given.at("max"), given.at("min")));
+    free_terms(charge);
+  }
+
+  // `free 3 transactions` and `free 250.00 of value`, at most one of each.
+  void free_terms(ast::Charge& charge) {
+    std::set<std::string> given;
+    for (auto& [word, amount] : charge.free_terms) {
+      if (word.text == "transaction") word.text = "transactions";
+      if (word.text != "transactions" && word.text != "value") {
+        error(word.range, fmt::format("a free allowance is counted in `transactions` or `of value`, not `{}`", word.text),
+              "write `free 3 transactions` or `free 250.00 of value`");
+        continue;
+      }
+      if (!given.insert(word.text).second) error(word.range, fmt::format("`free … {}` is given twice", word.text));
+      if (amount.sign() <= 0)
+        error(word.range, fmt::format("a free allowance of {} {} frees nothing", amount, word.text),
+              "give an amount above zero, or leave the term out");
+      else if (word.text == "transactions" && !amount.is_integer())
+        error(word.range, fmt::format("{} transactions: transactions are counted whole", amount));
+    }
+    if (!charge.free_terms.empty())
+      require_time(charge.free_terms.front().first.range, "a free allowance (the first transactions in time order)");
   }
 
   void block_rule(const ast::Charge& charge) {

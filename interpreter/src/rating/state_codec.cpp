@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "bytecode/bytecode_file.h"
@@ -190,6 +191,9 @@ Check read_slot(ByteReader& in, const MeterInfo& meter, bool is_window, MeterSlo
   extra.points.resize(points);
   for (auto& [first, second] : extra.points)
     if (!in.decimal(first) || !in.decimal(second)) return truncated();
+  // Kept transactions are in time order: the record update relies on it.
+  if (meter.kind == MeterKind::free_transactions && !std::is_sorted(extra.points.begin(), extra.points.end()))
+    return refuse(fmt::format("lists the transactions of meter `{}` out of order", meter.name));
   std::uint64_t windows = 0;
   if (!in.count(windows, 4)) return truncated();
   if (windows > 0 && (is_window || meter.windows.empty()))

@@ -1,6 +1,8 @@
 // Updating, merging and valuing meter state.
 #include "vm/meter_state.h"
 
+#include "vm/free_transactions.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -149,7 +151,8 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
         break;
       case MeterKind::distinct:
       case MeterKind::weighted_sum:
-      case MeterKind::intervals: break;  // their state is in `extra`
+      case MeterKind::intervals:
+      case MeterKind::free_transactions: break;  // their state is in `extra`
     }
     into.seen = true;
   }
@@ -157,7 +160,10 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
     MeterExtra& target = into.ensure_extra();
     from.extra->distinct.for_each(
         [&](std::size_t, std::string_view value) { target.distinct.insert(value); });
-    target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
+    if (kind == MeterKind::free_transactions)
+      merge_transactions(target.points, from.extra->points);
+    else
+      target.points.insert(target.points.end(), from.extra->points.begin(), from.extra->points.end());
     for (auto& [key, inner] : from.extra->windows) {
       if (auto merged = merge(kind, target.windows[key], std::move(inner)); !merged) return merged;
     }

@@ -4,6 +4,7 @@
 // Operands are not checked here: verify() has proven them in range.
 #include "vm/vm.h"
 
+#include "vm/free_transactions.h"
 #include "vm/hot_compare.h"
 #include "vm/tiers.h"
 
@@ -88,6 +89,7 @@ struct Context {
   const PluginPricer* plugins = nullptr;
   Decimal* allowances_left = nullptr;  // per allowance: its amount, then what DRAW left
   const std::vector<std::vector<WindowValue>>* window_values = nullptr;  // per meter, for WTIERS
+  const MeterSlot* account_meters = nullptr;  // the period's state, for PFREE
   std::uint64_t max_distinct_values = 0;
 };
 
@@ -341,6 +343,24 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
         return fail(fmt::format("intervals of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
       VM_NEXT();
     }
+    VM_CASE(MFREE) {
+      const Instruction& i = INS;
+      if (auto added = add_transaction(ctx.meters[i.a], R[i.b], ctx.row->fields[*p.usage.time_column].number,
+                                       *p.meters[i.a].free);
+          !added)
+        return fail(fmt::format("transactions of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
+      VM_NEXT();
+    }
+    VM_CASE(PFREE) {
+      const Instruction& i = INS;
+      static const MeterSlot kNoTransactions;
+      const MeterSlot& kept = ctx.account_meters ? ctx.account_meters[i.b] : kNoTransactions;
+      Decimal change;
+      TARIFF_CHECKED(change, free_allowance_change(*p.meters[i.b].free, kept, p.rounding, ctx.pending_explain),
+                     "free allowance");
+      TARIFF_CHECKED(R[i.a], add(R[i.a], change), "free allowance");
+      VM_NEXT();
+    }
     VM_CASE(CLASSIFY) {
       const Instruction& i = INS;
       const ClassTable& cls = p.classes[i.c];
@@ -436,6 +456,7 @@ Expected<std::monostate, VmError> run_period(const Program& program,
   if (!allowances) declared_allowances(program, left);
   ctx.allowances_left = left.data();
   if (inputs.windows && !inputs.windows->empty()) ctx.window_values = inputs.windows;
+  ctx.account_meters = inputs.meters;
   ctx.meter_values = meter_values.data();
   ctx.meter_notes = &frame.cleared_meter_notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.lines = &lines;

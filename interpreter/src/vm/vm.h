@@ -77,6 +77,9 @@ struct AccountInputs {
   // Per meter, the values of its outermost window (window_values()), for
   // charges priced per window; null or empty: no windows.
   const std::vector<std::vector<WindowValue>>* windows = nullptr;
+  // The account's meter state, one slot per meter, for percentage charges
+  // with a free allowance; null: no transactions kept.
+  const MeterSlot* meters = nullptr;
 };
 
 // `meter_values` holds each meter's value at period end (meter_value());
