@@ -19,9 +19,9 @@ declaration
   : IMPORT module=STRING                                  # importDecl
   | CURRENCY code=IDENT                                   # currencyDecl
   | ROUNDING roundingMode=IDENT (PER stage=IDENT)?                # roundingDecl
-  // `period calendar month "+08:00", settle daily`
+  // `period calendar month "+08:00", settle daily, months of 30 days`
   | PERIOD calendar=IDENT unit=IDENT (zone=IDENT | zoneText=STRING)?
-      (COMMA settleWord=IDENT settlement=IDENT)?          # periodDecl
+      (COMMA periodOption)*                               # periodDecl
   | USAGE LBRACE column* RBRACE                           # usageDecl
   | CLASS name=IDENT LPAREN input=IDENT RPAREN LBRACE band* RBRACE  # classDecl
   | METER name=IDENT ASSIGN meterBody                     # meterDecl
@@ -145,6 +145,13 @@ chargeBody
   | rate=NUMBER PERCENT OF value=expr (WHERE filter=expr)?
       (COMMA percentOption)*                              # percentageCharge
   | kind=pluginName LPAREN meterRef (COMMA meterRef)* RPAREN pluginParams? LBRACE pluginRow* RBRACE  # pluginCharge
+  ;
+
+// `settle daily`: stage-less unit conversions round per day; `months of
+// 30 days`: monthly fees are prorated as if every month had 30 days.
+periodOption
+  : word=IDENT value=IDENT                                # periodSettle
+  | word=IDENT OF days=NUMBER unit=IDENT                  # periodMonthDays
   ;
 
 // A per-transaction term of a percentage charge: `plus 0.30`, `min 1.75`,

@@ -176,6 +176,7 @@ void write_header(Writer& out, const Program& p) {
   out.uint(static_cast<std::uint8_t>(p.rounding_stage));
   out.uint(static_cast<std::uint8_t>(p.billing_period.kind));
   out.uint(static_cast<std::uint32_t>(p.billing_period.zone_offset));  // two's complement
+  out.uint(static_cast<std::uint8_t>(p.billing_period.thirty_day_months));
 }
 
 void write_usage(Writer& out, const Program& p) {
@@ -408,6 +409,16 @@ void write_credits(Writer& out, const Program& p) {
 
 // --- reading -------------------------------------------------------------
 
+// A 0/1 byte; `what` names it in the refusal.
+bool read_flag(Reader& in, bool& out, const char* what, std::size_t index) {
+  std::uint8_t byte = 0;
+  if (!in.uint(byte)) return false;
+  if (byte > 1)
+    return in.fail(fmt::format("entry {}: {} flag {} is not 0 or 1", index, what, unsigned{byte}));
+  out = byte == 1;
+  return true;
+}
+
 bool read_header(Reader& in, Program& p) {
   std::uint8_t rounding = 0;
   std::uint8_t stage = 0;
@@ -415,7 +426,7 @@ bool read_header(Reader& in, Program& p) {
   std::uint32_t zone = 0;
   if (!in.bytes(p.source_name) || !in.str(p.scheme_name) || !in.str(p.version) || !in.str(p.currency) ||
       !in.uint(p.minor_digits) || !in.uint(rounding) || !in.uint(stage) || !in.uint(period) ||
-      !in.uint(zone))
+      !in.uint(zone) || !read_flag(in, p.billing_period.thirty_day_months, "thirty-day months", 0))
     return false;
   if (period > static_cast<std::uint8_t>(PeriodKind::anniversary_month))
     return in.fail(fmt::format("billing period kind {} out of range", unsigned{period}));
@@ -427,16 +438,6 @@ bool read_header(Reader& in, Program& p) {
     return in.fail(fmt::format("rounding stage {} out of range", unsigned{stage}));
   p.rounding = static_cast<RoundingMode>(rounding);
   p.rounding_stage = static_cast<RoundingStage>(stage);
-  return true;
-}
-
-// A 0/1 byte; `what` names it in the refusal.
-bool read_flag(Reader& in, bool& out, const char* what, std::size_t index) {
-  std::uint8_t byte = 0;
-  if (!in.uint(byte)) return false;
-  if (byte > 1)
-    return in.fail(fmt::format("entry {}: {} flag {} is not 0 or 1", index, what, unsigned{byte}));
-  out = byte == 1;
   return true;
 }
 

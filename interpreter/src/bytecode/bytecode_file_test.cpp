@@ -366,7 +366,7 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   // The header ends with minor digits, rounding mode and stage, the
   // period kind and its u32 zone offset, just before the usage section's
   // id and length.
-  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) - 5 - 8] = 3; }),
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) - 5 - 9] = 3; }),
             "the program failed verification: currency USD has 2 minor digits, the program says 3");
 }
 
@@ -421,10 +421,14 @@ TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {
     reseal(copy);
     return refusal(copy);
   };
-  // The header ends: rounding mode, stage, period kind, u32 zone offset.
-  EXPECT_EQ(forged(usage_section - 7, 7), "rounding mode 7 out of range");
-  EXPECT_EQ(forged(usage_section - 6, 2), "rounding stage 2 out of range");
-  EXPECT_EQ(forged(usage_section - 5, 5), "billing period kind 5 out of range");
+  // The header ends: rounding mode, stage, period kind, u32 zone offset,
+  // the thirty-day months flag.
+  EXPECT_EQ(forged(usage_section - 8, 7), "rounding mode 7 out of range");
+  EXPECT_EQ(forged(usage_section - 7, 2), "rounding stage 2 out of range");
+  EXPECT_EQ(forged(usage_section - 6, 5), "billing period kind 5 out of range");
+  EXPECT_EQ(forged(usage_section - 1, 2), "entry 0: thirty-day months flag 2 is not 0 or 1");
+  // The flag without a billing period: well-formed, refused by verify().
+  EXPECT_EQ(forged(usage_section - 1, 1), "the program failed verification: thirty-day months without a billing period");
 }
 
 // Format version 1 numbers opcodes by their order in opcodes.def. If this

@@ -82,6 +82,9 @@ enum class PeriodKind : std::uint8_t { none, calendar_month, calendar_quarter, c
 struct PeriodInfo {
   PeriodKind kind = PeriodKind::none;
   std::int32_t zone_offset = 0;  // seconds east of UTC
+  // Monthly fees prorated as if every month had 30 days (Kill Bill's
+  // fixed-days mode, billing-engines.md V36); otherwise over actual days.
+  bool thirty_day_months = false;
 };
 
 // graduated: each part of the quantity at its row's price; volume: all of

@@ -240,6 +240,8 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
     return fail("billing period kind out of range");
   if (p.billing_period.zone_offset < -14 * 3600 || p.billing_period.zone_offset > 14 * 3600)
     return fail("billing period zone offset beyond 14 hours");
+  if (p.billing_period.kind == PeriodKind::none && p.billing_period.thirty_day_months)
+    return fail("thirty-day months without a billing period");
   if (p.billing_period.kind != PeriodKind::none && !p.usage.time_column)
     return fail("a billing period needs the usage schema's time column");
   for (const auto& meter : p.meters) {

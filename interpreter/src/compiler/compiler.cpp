@@ -59,6 +59,7 @@ class Compiler {
                               : unit == "year"                            ? PeriodKind::calendar_year
                                                                           : PeriodKind::calendar_month;
       if (scheme_.period_zone) p.billing_period.zone_offset = *front::parse_zone_offset(scheme_.period_zone->text);
+      p.billing_period.thirty_day_months = scheme_.month_days.has_value();
     }
   }
 

@@ -326,6 +326,15 @@ struct Scheme {
   // `, settle daily`: unit conversions without a stage round per day.
   std::optional<Named> settle_word;
   std::optional<Named> settlement;  // daily | monthly
+  // `, months of 30 days`: monthly fees prorated over 30-day months
+  // (Kill Bill's fixed-days mode, billing-engines.md V36).
+  struct MonthDays {
+    Named word;  // months
+    Decimal days;
+    Named unit;  // days
+    SourceRange range;
+  };
+  std::optional<MonthDays> month_days;
   bool has_usage = false;
   SourceRange usage_range;
   std::vector<Column> columns;

@@ -91,9 +91,17 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     if (period->zone) scheme.period_zone = named(period->zone, period->zone->getText());
     if (period->zoneText)
       scheme.period_zone = named(period->zoneText, unquote(period->zoneText->getText()));
-    if (period->settleWord) {
-      scheme.settle_word = named(period->settleWord, period->settleWord->getText());
-      scheme.settlement = named(period->settlement, period->settlement->getText());
+    for (auto* option : period->periodOption()) {
+      if (auto* settle = dynamic_cast<P::PeriodSettleContext*>(option)) {
+        if (scheme.settle_word) error(range_of(option), "the settlement is given twice", "keep one `settle …`");
+        scheme.settle_word = named(settle->word, settle->word->getText());
+        scheme.settlement = named(settle->value, settle->value->getText());
+      } else if (auto* month = dynamic_cast<P::PeriodMonthDaysContext*>(option)) {
+        if (scheme.month_days) error(range_of(option), "the length of a month is given twice");
+        scheme.month_days = ast::Scheme::MonthDays{named(month->word, month->word->getText()),
+                                                   number(month->days).value_or(Decimal()),
+                                                   named(month->unit, month->unit->getText()), range_of(option)};
+      }
     }
   } else if (auto* u = dynamic_cast<P::UsageDeclContext*>(ctx)) {
     if (scheme.has_usage)

@@ -438,6 +438,13 @@ class Checker {
       error(scheme_.settlement->range, fmt::format("usage settles `daily` or `monthly`, not `{}`",
                                                    scheme_.settlement->text),
             suggestion_hint(scheme_.settlement->text, {"daily", "monthly"}, "settlements"));
+    if (const auto& month = scheme_.month_days) {
+      if (month->word.text != "months" || month->unit.text != "days")
+        error(month->range, "expected `months of 30 days`", "write `period calendar month UTC, months of 30 days`");
+      else if (month->days != Decimal::from_int(30))
+        error(month->range, fmt::format("months of {} days: only 30-day months are offered", month->days),
+              "write `months of 30 days`, or leave it out to prorate over the actual days");
+    }
     const std::string& unit = scheme_.period_unit->text;
     if (scheme_.period_calendar->text == "anniversary") {
       if (unit != "month")

@@ -109,6 +109,23 @@ Decimal billed_seats(const SubscriptionSpan& span, const PlanInfo& plan) {
   return std::max(span.seats, plan.minimum_seats);
 }
 
+// The days from..to (inclusive) as Kill Bill's fixed-days mode counts them
+// (billing-engines.md V36): every month is 30 days long, so a run reaching
+// a month's last day counts what that month lacks of 30, or has over it.
+std::int64_t thirty_day_count(std::int64_t from, std::int64_t to) {
+  std::int64_t days = 0;
+  while (from <= to) {
+    const usage::CivilDate date = usage::civil_from_days(from);
+    const auto month_length = static_cast<std::int64_t>(usage::days_in_month(date.y, date.m));
+    const std::int64_t month_end = from + month_length - static_cast<std::int64_t>(date.d);
+    const std::int64_t last = std::min(to, month_end);
+    days += last - from + 1;
+    if (last == month_end) days += 30 - month_length;
+    from = last + 1;
+  }
+  return days;
+}
+
 class SubscriptionBiller {
  public:
   SubscriptionBiller(const Program& program, const AccountSubscription& account, const PeriodDays& period)
@@ -175,9 +192,10 @@ class SubscriptionBiller {
     Decimal seat_days;
     std::vector<std::pair<std::int64_t, std::int64_t>> runs;  // contiguous days held
     std::string seat_ranges;
+    const bool thirty = program_.billing_period.thirty_day_months;
     for (const Held& h : held) {
       if (h.span->annual || !holds(*h.span, plan.name)) continue;
-      const std::int64_t n = h.to - h.from + 1;
+      const std::int64_t n = thirty ? thirty_day_count(h.from, h.to) : h.to - h.from + 1;
       days += n;
       if (!runs.empty() && runs.back().second + 1 == h.from)
         runs.back().second = h.to;
@@ -193,25 +211,26 @@ class SubscriptionBiller {
       seat_days = *sum;
       seat_ranges += fmt::format("{}{} x {}", seat_ranges.empty() ? "" : " + ", seats, n);
     }
-    if (days == 0) return;
+    if (runs.empty()) return;
     std::string ranges;
     for (const auto& [from, to] : runs) ranges += fmt::format("{}{}", ranges.empty() ? "" : ", ", day_range(from, to));
-    const std::int64_t n = period_days();
+    const std::int64_t n = thirty ? 30 * period_.months : period_days();
+    const std::string of_days = thirty ? "days of 30-day months" : "days";
     const std::string months = fmt::format("{} month{}", period_.months, period_.months == 1 ? "" : "s");
     if (plan.monthly_fee && plan.fee_charge) {
       const auto per_period = multiply(*plan.monthly_fee, Decimal::from_int(period_.months));
       book_.add(*plan.fee_charge, Decimal::from_int(days),
                 per_period ? prorated(*per_period, days, n, program_.rounding) : per_period,
-                fmt::format("{} held {}: {} monthly x {} x {}/{} days", plan.name, ranges, *plan.monthly_fee, months,
-                            days, n));
+                fmt::format("{} held {}: {} monthly x {} x {}/{} {}", plan.name, ranges, *plan.monthly_fee, months,
+                            days, n, of_days));
     }
     if (plan.monthly_seat && plan.seat_charge && seat_days.sign() > 0) {
       auto per_period = multiply(*plan.monthly_seat, Decimal::from_int(period_.months));
       auto all = per_period ? multiply(*per_period, seat_days) : per_period;
       book_.add(*plan.seat_charge, seat_days.normalized(),
                 all ? prorated(*all, 1, n, program_.rounding) : all,
-                fmt::format("{} seat-days ({}) x {} monthly x {} / {} days", seat_days.normalized(), seat_ranges,
-                            *plan.monthly_seat, months, n));
+                fmt::format("{} seat-days ({}) x {} monthly x {} / {} {}", seat_days.normalized(), seat_ranges,
+                            *plan.monthly_seat, months, n, of_days));
     }
   }
 

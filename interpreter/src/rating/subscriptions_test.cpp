@@ -185,6 +185,59 @@ BillingPeriod calendar_month(int y, unsigned m) {
 
 // V38: months counted from the anchor, never chained: an account started
 // Jan 31 has February from Feb 28 and March from Mar 31 again.
+// V36, Kill Bill's fixed-days mode: every month counts 30 days, so a run
+// to a month's end counts 30 minus the month's other days.
+const Program& thirty_day_program() {
+  static const auto compiled = compile_source("thirty.tariff", R"(scheme "Thirty" version "1"
+currency USD
+rounding half_up per line
+period anniversary month UTC, months of 30 days
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+edition basic { fee 19.95 monthly
+  seat 3.00 monthly }
+edition plus { fee 19.95 monthly }
+)");
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  return *compiled.program;
+}
+
+std::string thirty_day_cents(const AccountSubscription& account, const PeriodDays& period, const std::string& charge) {
+  auto billed = bill_subscription(thirty_day_program(), &account, period);
+  EXPECT_TRUE(billed) << billed.error();
+  if (!billed) return "(error)";
+  for (const EmittedLine& line : billed->lines)
+    if (thirty_day_program().charges[line.charge].name == charge)
+      return line.amount.rescale(2, RoundingMode::half_up)->to_string() + " for " + line.quantity.to_string();
+  return "(no line)";
+}
+
+TEST(Subscriptions, V36ThirtyDayMonthsCountAMonthsEndAgainstThirty) {
+  // Billing day 15: the period 2023-05-15 to 2023-06-14. Basic from May 15
+  // to 22: 8 days, 19.95 x 8/30 = 5.32. Plus from May 23: May 23-31 is 9
+  // days less 1 (May has 31), then June 1-14: 22 days, 19.95 x 22/30 =
+  // 14.63 — Kill Bill's two invoice items.
+  const PeriodDays may{day(2023, 5, 15), day(2023, 6, 14), 1};
+  AccountSubscription account{"a", {span(day(2023, 5, 15), "basic"), span(day(2023, 5, 23), "plus")}, {}};
+  EXPECT_EQ(thirty_day_cents(account, may, "basic edition"), "5.32 for 8");
+  EXPECT_EQ(thirty_day_cents(account, may, "plus edition"), "14.63 for 22");
+  // A whole calendar month is 30 days whatever its length: February 2023
+  // (28 days) and March (31) both bill 19.95; seats by the same count.
+  AccountSubscription whole{"b", {span(day(2023, 1, 1), "basic", false, 2)}, {}};
+  EXPECT_EQ(thirty_day_cents(whole, month(2023, 2), "basic edition"), "19.95 for 30");
+  EXPECT_EQ(thirty_day_cents(whole, month(2023, 3), "basic edition"), "19.95 for 30");
+  EXPECT_EQ(thirty_day_cents(whole, month(2023, 2), "basic seats"), "6.00 for 60");
+  // From February 15 to its end: 14 days plus the 2 February lacks = 16.
+  AccountSubscription late{"c", {span(day(2023, 2, 15), "basic")}, {}};
+  EXPECT_EQ(thirty_day_cents(late, month(2023, 2), "basic edition"), "10.64 for 16");
+  // Only March 31: no day of a 30-day month, nothing to pay.
+  AccountSubscription last{"d", {span(day(2023, 3, 31), "basic")}, {}};
+  EXPECT_EQ(thirty_day_cents(last, month(2023, 3), "basic edition"), "0.00 for 0");
+}
+
 TEST(AnniversaryPeriods, RunFromTheAnchorClampedInShortMonths) {
   const std::int64_t anchor = usage::days_from_civil({2022, 1, 31});
   const PeriodInfo info{PeriodKind::anniversary_month, 0};
