@@ -139,7 +139,7 @@ conversion
 chargeBody
   : FLAT amount=expr                                      # flatCharge
   | meterRef allowances? AT price=expr (PER unit=expr)?  # perUnitCharge
-  | model=(GRADUATED | VOLUME | BAND) meterRef allowances? (PER window=IDENT)? blockRule? usedRule?
+  | model=(GRADUATED | VOLUME | BAND) meterRef allowances? prorate=IDENT? (PER window=IDENT)? blockRule? usedRule?
       LBRACE tier* RBRACE                                 # tieredCharge
   | BLOCKS OF size=NUMBER meterRef allowances? AT price=NUMBER blockRule?  # blocksCharge
   | rate=NUMBER PERCENT OF value=expr (WHERE filter=expr)?

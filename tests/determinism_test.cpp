@@ -58,6 +58,7 @@ meter dau      = max over days of (distinct user where event == "login")
 meter projects = sum over project of (max over days of (count))
 meter plan     = latest quantity where event == "plan"
 meter seats    = weighted_sum quantity where event == "seat"
+meter seat_adds = sum quantity where event == "seat"
 allowance free_minutes = 5_000 per period
   draws voice, video[hd], video[fhd] * 2
 charge "Platform" = flat 9.99
@@ -82,6 +83,10 @@ charge "MAU" = graduated mau {
 charge "MAU volume" = volume mau {
   up to 1_000 at 0.05 flat 10
   above at 0.04
+}
+charge "Seat-days" = graduated seat_adds prorated {
+  up to 3 at 2 flat 1
+  above at 1 flat 2
 }
 charge "Message fees" = 1.5% of quantity where event == "message", plus 0.01, max 2, free 3 transactions, free 2_000 of value
 )";

@@ -532,7 +532,7 @@ bool read_meters(Reader& in, Program& p) {
     MeterInfo& meter = p.meters[i];
     std::uint8_t kind = 0;
     if (!in.str(meter.name) || !in.uint(kind)) return false;
-    if (kind > static_cast<std::uint8_t>(MeterKind::free_transactions))
+    if (kind > static_cast<std::uint8_t>(MeterKind::events))
       return in.fail(fmt::format("meter {}: kind {} out of range", i, unsigned{kind}));
     meter.kind = static_cast<MeterKind>(kind);
     std::uint32_t windows = 0;

@@ -352,8 +352,8 @@ TEST_F(BytecodeFile, ForgedSectionsAreRefusedWithTheirReason) {
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 2) + 4 + 4 + 7 + 1] = 2; }),
             "entry 0: optional flag 2 is not 0 or 1");
   // Meter 0 is `messages`: u32 count, u32 name length, 8 bytes, its kind.
-  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4 + 8] = 10; }),
-            "meter 0: kind 10 out of range");
+  EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 5) + 4 + 4 + 8] = 11; }),
+            "meter 0: kind 11 out of range");
   // The record chunk: u16 registers, u32 count, then instruction 0.
   EXPECT_EQ(forged([](std::string& b) { b[payload_offset(b, 8) + 6] = static_cast<char>(200); }),
             "record chunk, instruction 0: unknown opcode 200");

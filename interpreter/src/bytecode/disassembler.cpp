@@ -18,6 +18,7 @@ std::string_view to_string(MeterKind kind) noexcept {
     case MeterKind::weighted_sum: return "weighted_sum";
     case MeterKind::intervals: return "intervals";
     case MeterKind::free_transactions: return "free_transactions";
+    case MeterKind::events: return "events";
   }
   return "?";
 }
@@ -96,6 +97,7 @@ std::string operand(const Program& p, OperandKind kind, unsigned value) {
     case OperandKind::WSUMMETER:
     case OperandKind::SPANMETER:
     case OperandKind::FREEMETER:
+    case OperandKind::EVMETER:
     case OperandKind::WINMETER:
       return value < p.meters.size() ? fmt::format("m{}({})", value, p.meters[value].name)
                                      : fmt::format("m{}", value);

@@ -31,6 +31,9 @@ enum class MeterKind : std::uint8_t {
   // The earliest transactions of a percentage charge, which its free
   // allowance may cover: (time, value), in time order.
   free_transactions,
+  // A sum that also keeps each record's (time, value), for charges that
+  // prorate each record by the part of the period left from its day.
+  events,
 };
 
 // A window groups the records of an inner aggregation (by day, or by the

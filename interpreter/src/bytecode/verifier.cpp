@@ -39,6 +39,7 @@ std::string_view kind_name(OperandKind kind) {
     case OperandKind::WSUMMETER: return "weighted_sum meter";
     case OperandKind::SPANMETER: return "intervals meter";
     case OperandKind::FREEMETER: return "free transactions meter";
+    case OperandKind::EVMETER: return "events meter";
     case OperandKind::WINMETER: return "windowed meter";
     case OperandKind::CHARGE: return "charge";
     case OperandKind::TABLE: return "tier table";
@@ -93,6 +94,7 @@ std::string check_operand(const Program& p, const Chunk& c, std::size_t pc, Oper
     case OperandKind::WSUMMETER: return meter_of(MeterKind::weighted_sum);
     case OperandKind::SPANMETER: return meter_of(MeterKind::intervals);
     case OperandKind::FREEMETER: return meter_of(MeterKind::free_transactions);
+    case OperandKind::EVMETER: return meter_of(MeterKind::events);
     case OperandKind::WINMETER:
       if (value >= p.meters.size()) return fmt::format("meter {} does not exist", value);
       return p.meters[value].windows.empty() ? fmt::format("meter {} has no windows", value) : std::string();
@@ -158,9 +160,12 @@ bool has_subscriptions(const Program& program) noexcept {
 
 namespace {
 
-// A free-transactions meter carries its terms and no windows (its state is
-// one account's transactions); no other meter carries terms.
-std::optional<std::string> free_terms_problem(const MeterInfo& meter) {
+// Meters that keep each record — free transactions and events — have no
+// windows or conversions (their state is one account's records); only a
+// free-transactions meter carries terms, and it must.
+std::optional<std::string> record_keeping_problem(const MeterInfo& meter) {
+  if (meter.kind == MeterKind::events && (!meter.windows.empty() || !meter.conversions.empty()))
+    return "an events meter has no windows or conversions";
   const bool free_kind = meter.kind == MeterKind::free_transactions;
   if (free_kind != meter.free.has_value())
     return free_kind ? "a free transactions meter without its terms" : "terms of a free allowance on another meter";
@@ -245,11 +250,12 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
   if (p.billing_period.kind != PeriodKind::none && !p.usage.time_column)
     return fail("a billing period needs the usage schema's time column");
   for (const auto& meter : p.meters) {
-    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::free_transactions))
+    if (static_cast<unsigned>(meter.kind) > static_cast<unsigned>(MeterKind::events))
       return fail(fmt::format("meter `{}` has an unknown aggregation", meter.name));
-    if (auto problem = free_terms_problem(meter)) return fail(fmt::format("meter `{}`: {}", meter.name, *problem));
+    if (auto problem = record_keeping_problem(meter)) return fail(fmt::format("meter `{}`: {}", meter.name, *problem));
     const bool timed = meter.kind == MeterKind::latest || meter.kind == MeterKind::weighted_sum ||
-                       meter.kind == MeterKind::intervals || meter.kind == MeterKind::free_transactions;
+                       meter.kind == MeterKind::intervals || meter.kind == MeterKind::free_transactions ||
+                       meter.kind == MeterKind::events;
     if (timed && !p.usage.time_column)
       return fail(fmt::format("meter `{}` needs the usage schema's time column", meter.name));
     for (const auto& window : meter.windows) {

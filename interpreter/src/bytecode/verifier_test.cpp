@@ -344,12 +344,17 @@ TEST(Verifier, AdjustmentsCreditsIntervalsAndBands) {
             "credit \"SLA\" applies to charge 4 which does not exist");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.credits[0].rows.push_back({}); }),
             "credit \"SLA\" has rows of different lengths");
-  EXPECT_EQ(adjusted_refusal([](Program& p) { p.meters[0].kind = static_cast<MeterKind>(10); }),
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.meters[0].kind = static_cast<MeterKind>(11); }),
             "meter `outages` has an unknown aggregation");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.meters[0].kind = MeterKind::free_transactions; }),
             "meter `outages`: a free transactions meter without its terms");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.meters[0].free = FreeTransactions{}; }),
             "meter `outages`: terms of a free allowance on another meter");
+  EXPECT_EQ(adjusted_refusal([](Program& p) {
+              p.meters[0].kind = MeterKind::events;
+              p.meters[0].windows.push_back(MeterWindow{});
+            }),
+            "meter `outages`: an events meter has no windows or conversions");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.usage.time_column.reset(); }),
             "a billing period needs the usage schema's time column");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.tier_tables[0].model = static_cast<TierModel>(3); }),

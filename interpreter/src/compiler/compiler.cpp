@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
@@ -336,7 +337,7 @@ class Compiler {
 
   static std::string formula(const ast::Charge& charge) {
     if (charge.kind == ast::ChargeKind::flat) return fmt::format("flat fee {}", charge.amount->number);
-    const std::string each = charge.per_window ? " per window" : "";
+    const std::string each = charge.per_window ? " per window" : charge.prorated ? " prorated" : "";
     if (charge.kind == ast::ChargeKind::graduated) return fmt::format("graduated {}{}", charge.meter, each);
     if (charge.kind == ast::ChargeKind::volume) return fmt::format("volume {}{}", charge.meter, each);
     if (charge.kind == ast::ChargeKind::band) return fmt::format("band {}", charge.meter);
@@ -485,6 +486,7 @@ class Compiler {
       case MeterKind::weighted_sum: return Opcode::MWSUM;
       case MeterKind::intervals: return Opcode::MSPAN;
       case MeterKind::free_transactions: return Opcode::MFREE;
+      case MeterKind::events: return Opcode::MEVENT;
     }
     return Opcode::MSUM;
   }
@@ -506,6 +508,7 @@ class Compiler {
       location_ = meter.range.begin;
       const ast::MeterBody* body = nullptr;
       MeterInfo info = meter_info(meter, body);
+      if (prorated_meter(meter.name)) info.kind = MeterKind::events;
       const MeterKind kind = info.kind;
       const auto first = static_cast<unsigned>(program_->meters.size());
       // A meter grouped by a class is one meter per band.
@@ -599,6 +602,14 @@ class Compiler {
     emit(Opcode::MCOUNT, fees + 1);
     if (skip) patch_jump(*skip);
     free_register(value);
+  }
+
+  // A meter some charge prorates keeps its records (the checker has made
+  // sure it is a plain sum); `video[hd]` prorated keeps every band's.
+  bool prorated_meter(const std::string& name) const {
+    return std::any_of(scheme_.charges.begin(), scheme_.charges.end(), [&](const ast::Charge& charge) {
+      return charge.prorated && charge.meter.substr(0, charge.meter.find('[')) == name;
+    });
   }
 
   static FreeTransactions free_terms(const ast::Charge& charge) {
@@ -770,6 +781,8 @@ class Compiler {
         emit(Opcode::LOADM, quantity, charge.meter_index);
         if (charge.per_window)
           emit(Opcode::WTIERS, amount, charge.meter_index, tier_table(charge));
+        else if (charge.prorated)
+          emit(Opcode::PTIERS, amount, charge.meter_index, tier_table(charge));
         else
           emit(Opcode::TIERS, amount, quantity, tier_table(charge));
       } else {

@@ -92,6 +92,32 @@ charge "Card" = 2% of amount, plus 0.30, max 5, free 3 transactions, free 100.00
   EXPECT_NE(all.find("PFREE   r1 m2(Card: free transactions)"), std::string::npos) << all;
 }
 
+// A prorated charge turns its meter into an events meter (a sum that keeps
+// each record: MEVENT) and prices the records through the table (PTIERS)
+// — billing-engines.md V32, V33. Other charges still read the sum.
+TEST(Compiler, ProratedChargesKeepTheMetersRecords) {
+  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+meter seats = sum quantity
+charge "Seats" = graduated seats prorated { up to 5 at 10 flat 100  above at 5 flat 50 }
+charge "Seat count" = seats at 0
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  const std::string all = disassemble(*compiled.program);
+  EXPECT_NE(all.find("m0 = events seats"), std::string::npos) << all;
+  EXPECT_NE(all.find("MEVENT  m0(seats) r0"), std::string::npos) << all;
+  EXPECT_NE(all.find("PTIERS  r1 m0(seats) t0"), std::string::npos) << all;
+  EXPECT_EQ(all.find("MSUM"), std::string::npos) << all;
+  EXPECT_NE(all.find("graduated seats prorated"), std::string::npos) << all;
+}
+
 // An edition's fee and seats and a package's purchases are invoice lines
 // with no code: the subscription bills them.
 TEST(Compiler, SubscriptionLinesHaveNoCode) {

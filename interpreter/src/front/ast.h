@@ -214,6 +214,9 @@ struct Charge {
   // `per window`: each group of the meter's outermost window priced on its
   // own, the amounts summed (billing-engines.md V31).
   std::optional<Named> per_window;
+  // `graduated seats prorated { … }`: each record's value counts for the
+  // part of the period left from its day (billing-engines.md V32, V33).
+  std::optional<Named> prorated;
   // percentage: `2.99% of amount where ..., plus 0.30, min 1.75, max 12`,
   // a fee per record summed over the period.
   Decimal rate;  // 0.0299

@@ -407,6 +407,7 @@ ast::Charge AstBuilder::charge(antlr4::Token* name, P::ChargeBodyContext* body) 
     block_rule(tiered->blockRule(), c);
     if (auto* used = tiered->usedRule()) c.if_used = named(used->word, used->word->getText());
     if (tiered->window) c.per_window = named(tiered->window, tiered->window->getText());
+    if (tiered->prorate) c.prorated = named(tiered->prorate, tiered->prorate->getText());
   } else if (auto* percentage = dynamic_cast<P::PercentageChargeContext*>(body)) {
     c.kind = ast::ChargeKind::percentage;
     if (auto rate = number(percentage->rate)) {

@@ -226,6 +226,7 @@ class Checker {
           const std::string name = fmt::format("{}[{}]", meter.name, band);
           if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
           whole_meters_.push_back(whole_valued(meter.body));
+          sum_meters_.push_back(plain_sum(meter.body));
           meter_index_.emplace(name, static_cast<std::uint32_t>(meter_names_.size()));
           meter_names_.push_back(name);
           meter_ranges_.push_back(meter.range);
@@ -233,6 +234,7 @@ class Checker {
       } else {
         if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
         whole_meters_.push_back(whole_valued(meter.body));
+        sum_meters_.push_back(plain_sum(meter.body));
         meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
         meter_names_.push_back(meter.name);
         meter_ranges_.push_back(meter.range);
@@ -493,6 +495,7 @@ class Checker {
         used_meters_.insert(meter_names_[*meter]);
         after(charge, *meter);
         per_window(charge, *meter);
+        prorated(charge, *meter);
         unreachable_tiers(charge, *meter);
       }
       if (!charge.price) continue;
@@ -723,6 +726,10 @@ class Checker {
     }
   }
 
+  static bool plain_sum(const ast::MeterBody& body) {
+    return body.aggregate == "sum" && !body.window && !body.conversion;
+  }
+
   // True when the meter only takes whole values: counts, distinct counts,
   // conversions rounded to whole units, and sums, maxima, minima and
   // latest values of whole values (integer columns, windows of them).
@@ -773,6 +780,30 @@ class Checker {
     if (drawn_by_.count(meter))
       error(charge.per_window->range, "a meter an allowance draws cannot be priced per window",
             "allowances draw the meter's whole value");
+  }
+
+  // `prorated` weighs each record by the days left in the period, so it
+  // needs the records' times, a billing period, and a plain sum: a total
+  // converted or reduced over windows has no records to weigh.
+  void prorated(const ast::Charge& charge, std::uint32_t meter) {
+    if (!charge.prorated) return;
+    const ast::Named& word = *charge.prorated;
+    if (word.text != "prorated") {
+      error(word.range, fmt::format("expected `prorated` or the table, not `{}`", word.text),
+            "write `graduated seats prorated { … }`");
+      return;
+    }
+    if (charge.kind == ast::ChargeKind::band)
+      error(word.range, "a band cannot be prorated", "prorate a `graduated` or `volume` table");
+    if (charge.per_window || charge.block_which || !charge.after.empty())
+      error(word.range, "a prorated charge takes no `per window`, `by … block` or `after`",
+            "prorate the meter's records through a plain table");
+    if (meter < sum_meters_.size() && !sum_meters_[meter])
+      error(charge.meter_range, fmt::format("`{}` is not a plain sum: only summed records can be prorated", charge.meter),
+            "declare it `meter NAME = sum COLUMN`, with no window or unit conversion");
+    if (!scheme_.period_calendar)
+      error(word.range, "a prorated charge needs a billing period", "add `period calendar month UTC`");
+    require_time(word.range, "a prorated charge");
   }
 
   // `after` names exactly the allowances that draw on the charge's meter,
@@ -1242,6 +1273,7 @@ class Checker {
   std::vector<std::string> meter_names_;
   std::set<std::uint32_t> windowed_meters_;  // meters with an `over` window
   std::vector<bool> whole_meters_;           // by meter index: takes whole values only
+  std::vector<bool> sum_meters_;             // by meter index: a sum with no window or conversion
   std::set<std::string> used_meters_;
   std::vector<SourceRange> meter_ranges_;
   std::map<std::string, std::vector<std::string>> class_bands_;

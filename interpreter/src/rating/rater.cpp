@@ -390,7 +390,7 @@ Expected<Invoice, RunError> Rater::finish() {
       windows[m] = std::move(*by_window);
     }
     if (auto ran = run_period(program, values, s.frame, lines, &s.pricer,
-                              AccountInputs{&bill->allowance_amounts, &windows, slots.data()});
+                              AccountInputs{&bill->allowance_amounts, &windows, slots.data(), bounds});
         !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), id)});

@@ -109,6 +109,15 @@ Expected<std::monostate, DecimalError> add_sample(MeterSlot& slot, Decimal value
   return std::monostate{};
 }
 
+Expected<std::monostate, DecimalError> add_event(MeterSlot& slot, Decimal value, Decimal time) {
+  auto sum = add(slot.value, value);
+  if (!sum) return unexpected(sum.error());
+  slot.value = *sum;
+  slot.ensure_extra().points.emplace_back(time, value);
+  slot.seen = true;
+  return std::monostate{};
+}
+
 void add_increment(MeterSlot& slot, Decimal value, Decimal time) {
   slot.ensure_extra().points.emplace_back(time, value);
   slot.seen = true;
@@ -132,7 +141,8 @@ Expected<std::monostate, DecimalError> merge(MeterKind kind, MeterSlot& into, Me
     switch (kind) {
       case MeterKind::sum:
       case MeterKind::count:
-      case MeterKind::average: {
+      case MeterKind::average:
+      case MeterKind::events: {
         auto sum = add(into.value, from.value);
         auto count = add(into.count, from.count);
         if (!sum) return unexpected(sum.error());

@@ -61,6 +61,8 @@ bool add_distinct(MeterSlot& slot, std::string_view value);  // true when the va
 void keep_latest(MeterSlot& slot, Decimal value, Decimal time);
 Expected<std::monostate, DecimalError> add_sample(MeterSlot& slot, Decimal value);
 void add_increment(MeterSlot& slot, Decimal value, Decimal time);
+// A sum that keeps each record's (time, value) too.
+Expected<std::monostate, DecimalError> add_event(MeterSlot& slot, Decimal value, Decimal time);
 // [start, start + seconds); a negative length is an empty interval.
 Expected<std::monostate, DecimalError> add_interval(MeterSlot& slot, Decimal start, Decimal seconds);
 

@@ -6,6 +6,7 @@
 
 #include "vm/free_transactions.h"
 #include "vm/hot_compare.h"
+#include "vm/prorated_tiers.h"
 #include "vm/tiers.h"
 
 #include <fmt/format.h>
@@ -89,7 +90,8 @@ struct Context {
   const PluginPricer* plugins = nullptr;
   Decimal* allowances_left = nullptr;  // per allowance: its amount, then what DRAW left
   const std::vector<std::vector<WindowValue>>* window_values = nullptr;  // per meter, for WTIERS
-  const MeterSlot* account_meters = nullptr;  // the period's state, for PFREE
+  const MeterSlot* account_meters = nullptr;  // the period's state, for PFREE and PTIERS
+  const std::optional<PeriodBounds>* period = nullptr;  // for PTIERS
   std::uint64_t max_distinct_values = 0;
 };
 
@@ -361,6 +363,24 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
       TARIFF_CHECKED(R[i.a], add(R[i.a], change), "free allowance");
       VM_NEXT();
     }
+    VM_CASE(MEVENT) {
+      const Instruction& i = INS;
+      if (auto added = add_event(ctx.meters[i.a], R[i.b], ctx.row->fields[*p.usage.time_column].number); !added)
+        return fail(fmt::format("sum of meter `{}`: {}", p.meters[i.a].name, describe(added.error())));
+      VM_NEXT();
+    }
+    VM_CASE(PTIERS) {
+      const Instruction& i = INS;
+      if (!ctx.account_meters || !ctx.period || !*ctx.period)
+        return fail(fmt::format("meter `{}` is prorated by its records' days: it needs records in a billing period, "
+                                "not a meter value",
+                                p.meters[i.b].name));
+      auto records = prorated_records(ctx.account_meters[i.b], **ctx.period, p.billing_period.zone_offset);
+      if (!records) return fail(fmt::format("prorating meter `{}`: {}", p.meters[i.b].name, describe(records.error())));
+      TARIFF_CHECKED(R[i.a], price_prorated(p.tier_tables[i.c], *records, p.rounding, ctx.pending_explain),
+                     "prorated tier pricing");
+      VM_NEXT();
+    }
     VM_CASE(CLASSIFY) {
       const Instruction& i = INS;
       const ClassTable& cls = p.classes[i.c];
@@ -457,6 +477,7 @@ Expected<std::monostate, VmError> run_period(const Program& program,
   ctx.allowances_left = left.data();
   if (inputs.windows && !inputs.windows->empty()) ctx.window_values = inputs.windows;
   ctx.account_meters = inputs.meters;
+  ctx.period = &inputs.period;
   ctx.meter_values = meter_values.data();
   ctx.meter_notes = &frame.cleared_meter_notes(program.allowances.empty() ? 0 : program.meters.size());
   ctx.lines = &lines;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -80,6 +81,8 @@ struct AccountInputs {
   // The account's meter state, one slot per meter, for percentage charges
   // with a free allowance; null: no transactions kept.
   const MeterSlot* meters = nullptr;
+  // The account's billing period, for charges prorated by the days left.
+  std::optional<PeriodBounds> period;
 };
 
 // `meter_values` holds each meter's value at period end (meter_value());
