@@ -102,6 +102,37 @@ TEST(Meters, P6SecondsToMinutesRoundedUpPerMonth) {
             (std::vector<std::string>{"2"}));
 }
 
+// V23 (OpenMeter's unit config): convert, round, then free units, then
+// price. 1,400 bytes -> 1.4 KB -> 2 at 10 = 20; 7,400 -> 8 through "up
+// to 5 at 1, above at 0.5" = 6.5; a free 0.5 unit drawn after rounding:
+// 2 - 0.5 = 1.5 at 10 = 15 (not ceil(1.4 - 0.5) = 1).
+TEST(Meters, V23ConvertThenRoundThenFreeUnitsThenPrice) {
+  auto amounts = [](const std::string& body, const std::string& rows) {
+    Rater rater(compile(body));
+    KeepRejects rejects;
+    std::istringstream in(kColumns + rows);
+    EXPECT_TRUE(rater.add_usage(in, "u.csv", UsageFormat::csv, rejects));
+    auto invoice = rater.finish();
+    std::vector<std::string> out;
+    if (invoice && !invoice->accounts.empty())
+      for (const auto& line : invoice->accounts[0].lines) out.push_back(line.amount.to_string());
+    return out;
+  };
+  EXPECT_EQ(amounts("meter kb = sum quantity, bytes -> KB rounded up\ncharge \"Unit\" = kb at 10\n"
+                    "charge \"Tiers\" = graduated kb { up to 5 at 1  above at 0.5 }\n",
+                    "a,2026-03-01T10:00:00Z,x,,,1400\n"),
+            (std::vector<std::string>{"20.00", "2.00"}));
+  EXPECT_EQ(amounts("meter kb = sum quantity, bytes -> KB rounded up\n"
+                    "charge \"Tiers\" = graduated kb { up to 5 at 1  above at 0.5 }\n",
+                    "a,2026-03-01T10:00:00Z,x,,,7400\n"),
+            (std::vector<std::string>{"6.50"}));
+  EXPECT_EQ(amounts("meter kb = sum quantity, bytes -> KB rounded up\n"
+                    "allowance half = 0.5 per period draws kb\n"
+                    "charge \"Unit\" = kb after half at 10\n",
+                    "a,2026-03-01T10:00:00Z,x,,,1400\n"),
+            (std::vector<std::string>{"15.00"}));
+}
+
 TEST(Meters, TrtcDailyRuleRoundsEachDayUp) {
   // TRTC: 30 s -> 1 min; +20 s the same day -> 0 more (50 s is still 1 min);
   // +40 s that day -> 1 more (90 s = 2 min). A second day of 10 s -> 1 min.

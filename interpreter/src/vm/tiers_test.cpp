@@ -48,6 +48,41 @@ TEST(Tiers, V03GraduatedFlatOnlyAndUnitTiers) {
   EXPECT_EQ(price(t, "22"), "235");  // 100 + 50 + 5 x 10 + 7 x 5
 }
 
+TEST(Tiers, V04OneLineForThePeriodBillsEveryTierReachedOnce) {
+  // OpenMeter: up to 5 flat 100; up to 10 flat 50; up to 15 5/unit; above
+  // 1/unit. 22 units on one line: 5 x 0 + 100 + 50 + 5 x 5 + 7 x 1 = 182.
+  // (Its split lines do not arise: a period is rated once, at its end.)
+  auto t = table(TierModel::graduated,
+                 {{"5", "0", "100"}, {"10", "0", "50"}, {"15", "5", "0"}, {nullptr, "1", "0"}});
+  EXPECT_EQ(price(t, "22"), "182");
+  EXPECT_EQ(price(t, "8"), "150");  // inside the flat-only tier: no usage amount
+}
+
+TEST(Tiers, V20PackagesAreStartedBlocks) {
+  // OpenMeter: 15 per package of 10 units, ceiling. 10 -> 1 package, 5 ->
+  // 1, the period's 22 (17 + 5) -> 3 = 45; no usage, no package.
+  TierTable t = table(TierModel::volume, {{nullptr, "15", "0"}});
+  t.rows[0].per = dec("10");
+  t.blocks = RoundingMode::ceiling;
+  EXPECT_EQ(price(t, "10"), "15");
+  EXPECT_EQ(price(t, "5"), "15");
+  EXPECT_EQ(price(t, "22"), "45");
+  EXPECT_EQ(price(t, "0"), "0");
+}
+
+TEST(Tiers, V27GraduatedPercentageIsAGraduatedTableOfFractions) {
+  // Lago: [0..10] 1% + flat 200; [11..20] 2% + flat 300; above 3% + flat
+  // 400, over the summed amount: each row's rate on its part, and the flat
+  // fee of each row reached.
+  auto t = table(TierModel::graduated, {{"10", "0.01", "200"}, {"20", "0.02", "300"}, {nullptr, "0.03", "400"}});
+  EXPECT_EQ(price(t, "0"), "200");
+  EXPECT_EQ(price(t, "1"), "200.01");
+  EXPECT_EQ(price(t, "10"), "200.1");
+  EXPECT_EQ(price(t, "11"), "500.12");
+  EXPECT_EQ(price(t, "12"), "500.14");
+  EXPECT_EQ(price(t, "21"), "900.33");
+}
+
 TEST(Tiers, V05StripeGraduated) {
   auto t = table(TierModel::graduated, {{"5", "7", "0"}, {"10", "6.5", "0"}, {nullptr, "6", "0"}});
   EXPECT_EQ(price(t, "1"), "7");
