@@ -801,7 +801,7 @@ class Compiler {
         case ast::AdjustmentKind::tax: info.kind = AdjustmentKind::tax; break;
       }
       info.name = adjustment.label->text;  // the checker names unnamed ones
-      info.amount = adjustment.amount;
+      info.amount = adjustment.amount.value_or(Decimal());  // the checker asks for one
       info.percent = adjustment.percent;
       info.included = adjustment.included;
       info.charges = adjustment.charge_indexes;

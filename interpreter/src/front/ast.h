@@ -239,7 +239,9 @@ enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax };
 struct Adjustment {
   Named kind_name;
   std::optional<Named> label;  // the checker names an unnamed minimum or cap
-  Decimal amount;  // a percentage is stored as its fraction (19% -> 0.19)
+  // A percentage is stored as its fraction (19% -> 0.19). None: not
+  // written (the checker asks each kind for one).
+  std::optional<Decimal> amount;
   bool percent = false;
   SourceRange amount_range;
   std::vector<Named> charges;  // `on "A", "B"`; empty: every charge

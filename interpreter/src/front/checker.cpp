@@ -939,26 +939,11 @@ class Checker {
         continue;
       }
       adjustment.kind = *kind;
-      const std::string& word = adjustment.kind_name.text;
       const bool money = *kind == ast::AdjustmentKind::minimum || *kind == ast::AdjustmentKind::cap;
-      if (money && adjustment.percent)
-        error(adjustment.amount_range, fmt::format("a {} is an amount of money, not a percentage", word),
-              fmt::format("for example `{} 1_000.00`", word));
-      if (*kind == ast::AdjustmentKind::tax && !adjustment.percent)
-        error(adjustment.amount_range, "a tax is a percentage of what it applies to",
-              "for example `tax \"VAT\" 19%`");
-      if (!money && !adjustment.label)
-        error(adjustment.kind_name.range, fmt::format("a {} needs a name for its invoice line", word),
-              fmt::format("for example `{} \"{}\" {}`", word, word == "tax" ? "VAT" : "Launch offer",
-                          word == "tax" ? "19%" : "10%"));
+      priced(adjustment, *kind);
       if (adjustment.included && *kind != ast::AdjustmentKind::tax)
         error(adjustment.range, "only a tax can be `included` in the prices",
               "`included` marks a tax the prices already contain: `tax \"VAT\" 19% included`");
-      if (adjustment.amount.sign() <= 0)
-        error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
-      else if (*kind == ast::AdjustmentKind::discount && adjustment.percent &&
-               adjustment.amount > Decimal::from_int(1))
-        error(adjustment.amount_range, "a discount cannot take more than 100%");
       adjustment.charge_indexes = resolve_charges(adjustment.charges);
       // Minimums and caps may go unnamed; their invoice lines still need one.
       if (money && !adjustment.label)
@@ -967,12 +952,44 @@ class Checker {
       if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::minimum) overall_minimum = &adjustment;
       if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::cap) overall_cap = &adjustment;
     }
-    if (overall_minimum && overall_cap && !overall_minimum->percent && !overall_cap->percent &&
-        overall_cap->amount < overall_minimum->amount)
+    if (overall_minimum && overall_cap && overall_minimum->amount && overall_cap->amount &&
+        !overall_minimum->percent && !overall_cap->percent && *overall_cap->amount < *overall_minimum->amount)
       error(overall_cap->amount_range,
-            fmt::format("the cap {} is below the minimum commitment {}", overall_cap->amount,
-                        overall_minimum->amount),
+            fmt::format("the cap {} is below the minimum commitment {}", *overall_cap->amount,
+                        *overall_minimum->amount),
             "an invoice cannot be both at least the minimum and at most the cap");
+  }
+
+  static std::string amount_example(ast::AdjustmentKind kind, const std::string& word) {
+    if (kind == ast::AdjustmentKind::tax) return "for example `tax \"VAT\" 19%`";
+    if (kind == ast::AdjustmentKind::discount)
+      return "a share or money: `discount \"Launch\" 10%`, `discount \"Coupon\" 50.00`";
+    return fmt::format("for example `{} 1_000.00`", word);
+  }
+
+  // What an adjustment is written with: an amount, and a name unless it is
+  // a minimum or a cap.
+  void priced(const ast::Adjustment& adjustment, ast::AdjustmentKind kind) {
+    const std::string& word = adjustment.kind_name.text;
+    const bool money = kind == ast::AdjustmentKind::minimum || kind == ast::AdjustmentKind::cap;
+    if (!money && !adjustment.label)
+      error(adjustment.kind_name.range, fmt::format("a {} needs a name for its invoice line", word),
+            fmt::format("for example `{} \"{}\" {}`", word, word == "tax" ? "VAT" : "Launch offer",
+                        word == "tax" ? "19%" : "10%"));
+    if (!adjustment.amount) {
+      error(adjustment.range, fmt::format("a {} needs an amount", word), amount_example(kind, word));
+      return;
+    }
+    if (money && adjustment.percent)
+      error(adjustment.amount_range, fmt::format("a {} is an amount of money, not a percentage", word),
+            fmt::format("for example `{} 1_000.00`", word));
+    if (kind == ast::AdjustmentKind::tax && !adjustment.percent)
+      error(adjustment.amount_range, "a tax is a percentage of what it applies to",
+            "for example `tax \"VAT\" 19%`");
+    if (adjustment.amount->sign() <= 0)
+      error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
+    else if (kind == ast::AdjustmentKind::discount && adjustment.percent && *adjustment.amount > Decimal::from_int(1))
+      error(adjustment.amount_range, "a discount cannot take more than 100%");
   }
 
   void tests() {
