@@ -14,8 +14,9 @@ schemeHeader
 
 // An adjustment is named by its kind, a plain word the checker knows:
 //   minimum 1_000.00 | cap 500.00 on "Messages" | discount "Launch" 10%
-//   tax "VAT" 19% | tax "VAT" 19% included
-// The amount is optional here: the checker asks each kind for its own.
+//   tax "VAT" 19% | tax "VAT" 19% included | prepaid "Promo credits" on "Messages"
+// The amount is optional here: a prepaid wallet has none (its balance is in
+// the accounts file), and the checker asks the other kinds for theirs.
 declaration
   : IMPORT module=STRING                                  # importDecl
   | CURRENCY code=IDENT                                   # currencyDecl

@@ -66,7 +66,7 @@
 namespace tariff {
 
 inline constexpr std::string_view kBytecodeMagic = "TARIFFBC";
-inline constexpr std::uint32_t kBytecodeVersion = 3;
+inline constexpr std::uint32_t kBytecodeVersion = 4;
 
 // The file's bytes, or why the program cannot be written: a string, a
 // table or the whole body beyond the format's 32-bit sizes (no compiled

@@ -40,8 +40,14 @@ const std::vector<std::string> kRoundingStages = {"line", "invoice"};
 const std::vector<std::string> kFunctions = {"ceil", "floor", "round", "min", "max"};
 }  // namespace
 
+const std::vector<std::string>& account_fact_columns() {
+  static const std::vector<std::string> columns = {"start", "end",     "edition",  "cycle",
+                                                   "seats", "modules", "packages", "wallets"};
+  return columns;
+}
+
 const std::vector<std::string>& adjustment_words() {
-  static const std::vector<std::string> words = {"minimum", "cap", "discount", "tax"};
+  static const std::vector<std::string> words = {"minimum", "cap", "discount", "tax", "prepaid"};
   return words;
 }
 
@@ -52,6 +58,7 @@ std::optional<ast::AdjustmentKind> parse_adjustment(std::string_view name) {
   if (name == "cap") return ast::AdjustmentKind::cap;
   if (name == "discount") return ast::AdjustmentKind::discount;
   if (name == "tax") return ast::AdjustmentKind::tax;
+  if (name == "prepaid") return ast::AdjustmentKind::prepaid;
   return std::nullopt;
 }
 
@@ -930,6 +937,7 @@ class Checker {
   void adjustments() {
     const ast::Adjustment* overall_minimum = nullptr;
     const ast::Adjustment* overall_cap = nullptr;
+    std::set<std::string> wallets;
     for (auto& adjustment : scheme_.adjustments) {
       const auto kind = parse_adjustment(adjustment.kind_name.text);
       if (!kind) {
@@ -940,7 +948,10 @@ class Checker {
       }
       adjustment.kind = *kind;
       const bool money = *kind == ast::AdjustmentKind::minimum || *kind == ast::AdjustmentKind::cap;
-      priced(adjustment, *kind);
+      if (*kind == ast::AdjustmentKind::prepaid)
+        wallet(adjustment, wallets);
+      else
+        priced(adjustment, *kind);
       if (adjustment.included && *kind != ast::AdjustmentKind::tax)
         error(adjustment.range, "only a tax can be `included` in the prices",
               "`included` marks a tax the prices already contain: `tax \"VAT\" 19% included`");
@@ -967,8 +978,8 @@ class Checker {
     return fmt::format("for example `{} 1_000.00`", word);
   }
 
-  // What an adjustment is written with: an amount, and a name unless it is
-  // a minimum or a cap.
+  // What every kind but a prepaid wallet is written with: an amount, and a
+  // name unless it is a minimum or a cap.
   void priced(const ast::Adjustment& adjustment, ast::AdjustmentKind kind) {
     const std::string& word = adjustment.kind_name.text;
     const bool money = kind == ast::AdjustmentKind::minimum || kind == ast::AdjustmentKind::cap;
@@ -990,6 +1001,22 @@ class Checker {
       error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
     else if (kind == ast::AdjustmentKind::discount && adjustment.percent && *adjustment.amount > Decimal::from_int(1))
       error(adjustment.amount_range, "a discount cannot take more than 100%");
+  }
+
+  // A prepaid wallet: a name, unique, since the accounts file gives its
+  // balance by it; no amount, since the balance is the account's.
+  void wallet(const ast::Adjustment& adjustment, std::set<std::string>& names) {
+    if (adjustment.amount)
+      error(adjustment.amount_range, "a prepaid wallet's balance comes from the accounts file",
+            "write `prepaid \"Promo credits\"` and give each account's balance in the accounts file's "
+            "`wallets` column: `Promo credits=10.00`");
+    if (!adjustment.label)
+      error(adjustment.kind_name.range,
+            "a prepaid wallet needs a name in quotes: the accounts file gives its balance by it",
+            "for example `prepaid \"Promo credits\" on \"Messages\"`");
+    else if (!names.insert(adjustment.label->text).second)
+      error(adjustment.label->range, fmt::format("prepaid wallet \"{}\" is declared twice", adjustment.label->text),
+            "the accounts file gives balances by name; give each wallet its own");
   }
 
   void tests() {
@@ -1045,7 +1072,7 @@ class Checker {
             "`expect ...` items");
       return;
     }
-    static const std::vector<std::string> columns = {"start", "end", "edition", "cycle", "seats", "modules", "packages"};
+    const std::vector<std::string>& columns = account_fact_columns();
     std::set<std::string> seen;
     for (const auto& field : row.fields) {
       if (std::find(columns.begin(), columns.end(), field.column.text) == columns.end())
