@@ -14,7 +14,9 @@ schemeHeader
 
 // An adjustment is named by its kind, a plain word the checker knows:
 //   minimum 1_000.00 | cap 500.00 on "Messages" | discount "Launch" 10%
-//   tax "VAT" 19% | tax "VAT" 19% included
+//   tax "VAT" 19% | tax "VAT" 19% included | prepaid "Promo credits" on "Messages"
+// The amount is optional here: a prepaid wallet has none (its balance is in
+// the accounts file), and the checker asks the other kinds for theirs.
 declaration
   : IMPORT module=STRING                                  # importDecl
   | CURRENCY code=IDENT                                   # currencyDecl
@@ -35,7 +37,7 @@ declaration
   // `package minutes = 250_000 for 227.00, valid 1 month draws audio_min, video_min[hd] * 4`
   | PACKAGE name=IDENT ASSIGN amount=NUMBER forWord=(IDENT | AT) price=NUMBER COMMA
       validWord=IDENT validity=NUMBER validUnit=IDENT DRAWS draw (COMMA draw)*  # packageDecl
-  | kind=IDENT label=STRING? amount=signedNumber INCLUDED?
+  | kind=IDENT label=STRING? amount=signedNumber? INCLUDED?
       (ON charges+=STRING (COMMA charges+=STRING)*)?      # adjustmentDecl
   | TEST name=STRING LBRACE testItem* RBRACE              # testDecl
   // `credit "SLA" = sla.tiered(outages) on "Voice" with cap_percent = 100 { (99.9, 10) }`

@@ -1,6 +1,6 @@
 // The accounts file: what each account subscribes to over time — its
-// edition and billing cycle, modules, seats, and the packages it bought
-// (docs/accounts.md). Read once per run and shared read-only by raters.
+// edition and billing cycle, modules, seats, the packages it bought and
+// the balances of its prepaid wallets (docs/accounts.md). Read once per run and shared read-only by raters.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,12 @@ struct PackagePurchase {
   std::uint64_t line = 0;          // where the accounts file lists it
 };
 
+// A prepaid wallet's balance available to the period: `Promo credits=10.00`.
+struct WalletEntry {
+  std::string wallet;  // a `prepaid` the scheme declares
+  Decimal balance;     // in the scheme's currency, at most its minor digits, not negative
+};
+
 // One row of the accounts file: the account's subscription from `start`
 // until the day before its next row's start, or until `end` (inclusive).
 struct SubscriptionSpan {
@@ -37,6 +43,7 @@ struct SubscriptionSpan {
   bool annual = false;                // billing cycle; monthly otherwise
   Decimal seats;
   std::vector<std::string> modules;
+  std::vector<WalletEntry> wallets;  // the balances when this row is the last held in the period
   std::uint64_t line = 0;
 };
 

@@ -138,12 +138,13 @@ struct InvoiceLine {
 };
 
 // What the invoice does after the charge lines: a minimum commitment's
-// true-up, a cap, an SLA credit, a discount or a tax.
+// true-up, a cap, an SLA credit, a discount, a tax, or what a prepaid
+// wallet paid.
 struct Adjustment {
-  std::string kind;  // "minimum", "cap", "credit", "discount" or "tax"
+  std::string kind;  // "minimum", "cap", "credit", "discount", "tax" or "prepaid"
   std::string name;
-  Decimal base;      // the charges it was computed on
-  Decimal amount;    // added to the total (a cap or discount is negative)
+  Decimal base;      // the charges it was computed on (a wallet: what its lines came to)
+  Decimal amount;    // added to the total (a cap, discount or wallet is negative)
   bool included = false;  // a tax inside the prices: shown, not added
   std::vector<std::string> explain;
 };
@@ -160,6 +161,16 @@ struct PackageBalance {
   Decimal left;
 };
 
+// A prepaid wallet the accounts file gives the account a balance in: the
+// balance available to the period, what the invoice used, what is left
+// for the next one (its `NAME=AMOUNT` in the next accounts file).
+struct WalletBalance {
+  std::string wallet;
+  Decimal start;
+  Decimal used;
+  Decimal left;
+};
+
 struct AccountInvoice {
   std::string account;
   // The account's own period when it has one (`period anniversary
@@ -169,6 +180,7 @@ struct AccountInvoice {
   std::vector<InvoiceLine> lines;
   std::vector<Adjustment> adjustments;
   std::vector<PackageBalance> packages;  // earliest expiry first
+  std::vector<WalletBalance> wallets;    // in the order the scheme draws them
   Decimal total;
 };
 

@@ -92,7 +92,7 @@ Expected<AccountInvoice, std::string> rate_meters(const Program& program, const 
   auto packages = settle_packages(program, bill.lots, bill.allowance_amounts);
   if (!packages) return unexpected(packages.error());
   InvoiceBuilder builder(program);
-  if (auto added = builder.add_account(test.account, lines, {}, std::move(*packages)); !added)
+  if (auto added = builder.add_account(test.account, lines, {}, std::move(*packages), bill.wallets); !added)
     return unexpected(added.error().message);
   auto invoice = builder.finish({});
   if (!invoice) return unexpected(invoice.error().message);

@@ -39,7 +39,8 @@ static_assert(static_cast<int>(MeterKind::sum) == 0 && static_cast<int>(MeterKin
 static_assert(static_cast<int>(TierModel::graduated) == 0 && static_cast<int>(TierModel::volume) == 1 &&
               static_cast<int>(TierModel::band) == 2);
 static_assert(static_cast<int>(AdjustmentKind::minimum) == 0 && static_cast<int>(AdjustmentKind::cap) == 1 &&
-              static_cast<int>(AdjustmentKind::discount) == 2 && static_cast<int>(AdjustmentKind::tax) == 3);
+              static_cast<int>(AdjustmentKind::discount) == 2 && static_cast<int>(AdjustmentKind::tax) == 3 &&
+              static_cast<int>(AdjustmentKind::prepaid) == 4);
 
 constexpr std::size_t kDecimalSize = 16 + 1;  // mantissa, scale
 
@@ -729,7 +730,7 @@ bool read_adjustments(Reader& in, Program& p) {
     std::uint8_t kind = 0;
     std::uint32_t charges = 0;
     if (!in.uint(kind)) return false;
-    if (kind > static_cast<std::uint8_t>(AdjustmentKind::tax))
+    if (kind > static_cast<std::uint8_t>(AdjustmentKind::prepaid))
       return in.fail(fmt::format("adjustment {}: kind {} out of range", a, unsigned{kind}));
     adjustment.kind = static_cast<AdjustmentKind>(kind);
     if (!in.str(adjustment.name) ||

@@ -226,13 +226,15 @@ TEST_F(BytecodeFile, EveryTruncationIsRefused) {
 class ResealedEdits : public ::testing::TestWithParam<const char*> {};
 
 // The quickstart, and schemes with every table the format holds: bands and
-// blocks, adjustments, percentage meters, editions and modules, packages.
+// blocks, adjustments, percentage meters, editions and modules, packages,
+// prepaid wallets.
 INSTANTIATE_TEST_SUITE_P(Schemes, ResealedEdits,
                          ::testing::Values(kScheme, TARIFF_EXAMPLES "/../tests/golden/blocks-bands.tariff",
                                            TARIFF_EXAMPLES "/../tests/golden/adjust-coupon-taxes.tariff",
                                            TARIFF_EXAMPLES "/../tests/golden/percentage.tariff",
                                            TARIFF_EXAMPLES "/../tests/golden/subscriptions.tariff",
-                                           TARIFF_EXAMPLES "/../tests/golden/packages.tariff"));
+                                           TARIFF_EXAMPLES "/../tests/golden/packages.tariff",
+                                           TARIFF_EXAMPLES "/../tests/golden/wallets.tariff"));
 
 TEST_P(ResealedEdits, AreRefusedOrRunSafely) {
   // A fixed source name, so the share of free-text bytes does not depend
@@ -411,6 +413,44 @@ charge "MAU" = graduated mau {
   // No rows: the section's length no longer matches what it holds.
   EXPECT_EQ(forged(table + 4, 0), fmt::format("section tiers is {} bytes long but its contents end after 12",
                                               get_u32(*written, tiers - 4)));
+}
+
+// Prepaid wallets (adjustment kind 4) survive the file; a kind beyond it is
+// refused, and one forged into another kind is caught by the verifier.
+TEST(BytecodeFileForged, AdjustmentKindsAreCheckedThenVerified) {
+  auto compiled = compile_source("w.tariff", R"(scheme "W" version "1"
+currency USD
+rounding half_up per line
+usage {
+  account id
+  calls   decimal
+}
+meter calls = sum calls
+charge "Calls" = calls at 0.01
+prepaid "Wallet" on "Calls"
+tax "VAT" 19%
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  auto written = write_bytecode(*compiled.program);
+  ASSERT_TRUE(written) << written.error();
+  auto loaded = load_bytecode(*written);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ((*loaded)->adjustments.at(0).kind, AdjustmentKind::prepaid);
+  EXPECT_EQ(disassembly(**loaded), disassembly(*compiled.program));
+  // u32 count, then adjustment 0's u8 kind, u32 name length and 6 bytes of
+  // name, 17 bytes of amount, the percent and included flags, u32 charges,
+  // one u32 charge and the u32 line and column: adjustment 1's kind.
+  const std::size_t wallet = payload_offset(*written, 13) + 4;
+  const std::size_t vat = wallet + 1 + 4 + 6 + 17 + 1 + 1 + 4 + 4 + 4 + 4;
+  auto forged = [&](std::size_t at, char value) {
+    std::string copy = *written;
+    copy[at] = value;
+    reseal(copy);
+    return refusal(copy);
+  };
+  EXPECT_EQ(forged(wallet, 5), "adjustment 0: kind 5 out of range");
+  EXPECT_EQ(forged(wallet, 3), "the program failed verification: adjustment \"Wallet\" is not positive");
+  EXPECT_EQ(forged(vat, 4), "the program failed verification: adjustment \"VAT\": a prepaid wallet has no amount");
 }
 
 TEST_F(BytecodeFile, EnumsInTheHeaderAreRangeChecked) {

@@ -38,6 +38,7 @@ std::string_view to_string(AdjustmentKind kind) noexcept {
     case AdjustmentKind::cap: return "cap";
     case AdjustmentKind::discount: return "discount";
     case AdjustmentKind::tax: return "tax";
+    case AdjustmentKind::prepaid: return "prepaid";
   }
   return "?";
 }
@@ -254,8 +255,10 @@ std::string disassemble(const Program& p) {
   }
   for (std::size_t i = 0; i < p.adjustments.size(); ++i) {
     const AdjustmentInfo& adjustment = p.adjustments[i];
-    out += fmt::format("  j{} = {} \"{}\" {}{}", i, to_string(adjustment.kind), adjustment.name,
-                       adjustment.amount, adjustment.percent ? " (fraction)" : "");
+    out += fmt::format("  j{} = {} \"{}\"", i, to_string(adjustment.kind), adjustment.name);
+    // A wallet's balance is the account's (accounts file), not the program's.
+    if (adjustment.kind != AdjustmentKind::prepaid)
+      out += fmt::format(" {}{}", adjustment.amount, adjustment.percent ? " (fraction)" : "");
     if (adjustment.included) out += " included";
     for (auto charge : adjustment.charges) out += fmt::format(" c{}", charge);
     out += "\n";

@@ -194,14 +194,15 @@ struct ChargeInfo {
 };
 
 // What an account's invoice does after its charge lines. Applied in stage
-// order — minimums and caps, then discounts, then taxes — and within a
-// stage in the order the scheme declares them.
-enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax };
+// order — minimums and caps, then discounts, then taxes, then prepaid
+// wallets — and within a stage in the order the scheme declares them.
+// The numbers are part of the .tfc format: append new kinds.
+enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax, prepaid };
 
 struct AdjustmentInfo {
   AdjustmentKind kind = AdjustmentKind::minimum;
-  std::string name;        // the invoice line's label
-  Decimal amount;          // money, or a fraction when `percent`
+  std::string name;        // the invoice line's label; a wallet's name in the accounts file
+  Decimal amount;          // money, or a fraction when `percent`; 0 for a prepaid wallet
   bool percent = false;    // discounts and taxes: a share of the base
   bool included = false;   // taxes: already inside the prices
   std::vector<std::uint32_t> charges;  // what it applies to; empty: all

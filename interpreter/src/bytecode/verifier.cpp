@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <string_view>
 
 #include "tariff/currency.h"
 
@@ -218,6 +220,16 @@ Expected<std::monostate, VerifyError> verify_subscriptions(const Program& p) {
   return std::monostate{};
 }
 
+// Why a prepaid wallet is refused, if it is: its balance is the account's,
+// so it has no amount, and the accounts file names it, so its name is its own.
+std::optional<std::string> wallet_refusal(const AdjustmentInfo& wallet, std::set<std::string_view>& names) {
+  if (!wallet.amount.is_zero() || wallet.percent)
+    return fmt::format("adjustment \"{}\": a prepaid wallet has no amount", wallet.name);
+  if (!names.insert(wallet.name).second)
+    return fmt::format("adjustment \"{}\": two prepaid wallets have this name", wallet.name);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Expected<std::monostate, VerifyError> verify(const Program& p) {
@@ -329,10 +341,14 @@ Expected<std::monostate, VerifyError> verify(const Program& p) {
       if (row.size() != credit.rows.front().size())
         return fail(fmt::format("credit \"{}\" has rows of different lengths", credit.name));
   }
+  std::set<std::string_view> wallets;
   for (const auto& adjustment : p.adjustments) {
     const auto kind = to_string(adjustment.kind);
-    if (adjustment.amount.sign() <= 0)
+    if (adjustment.kind == AdjustmentKind::prepaid) {
+      if (auto refused = wallet_refusal(adjustment, wallets)) return fail(*refused);
+    } else if (adjustment.amount.sign() <= 0) {
       return fail(fmt::format("adjustment \"{}\" is not positive", adjustment.name));
+    }
     if (adjustment.kind == AdjustmentKind::tax && !adjustment.percent)
       return fail(fmt::format("adjustment \"{}\": a tax must be a percentage", adjustment.name));
     if ((adjustment.kind == AdjustmentKind::minimum || adjustment.kind == AdjustmentKind::cap) && adjustment.percent)

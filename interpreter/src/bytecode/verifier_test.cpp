@@ -307,6 +307,7 @@ meter calls = sum quantity
 charge "Calls" = band calls { up to 10 flat 5  above at 1 per 10 flat 5 }
 minimum 100.00
 tax "VAT" 19% included on "Calls"
+prepaid "Wallet" on "Calls"
 )");
   EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
   Program p = *compiled.program;
@@ -334,6 +335,17 @@ TEST(Verifier, AdjustmentsCreditsIntervalsAndBands) {
             "adjustment \"Minimum commitment\": a minimum cannot be included in prices");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[1].charges = {7}; }),
             "adjustment \"VAT\" applies to charge 7 which does not exist");
+  // A prepaid wallet: no amount (its balance is the account's), a name of its own.
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[2].amount = Decimal::from_int(5); }),
+            "adjustment \"Wallet\": a prepaid wallet has no amount");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[2].percent = true; }),
+            "adjustment \"Wallet\": a prepaid wallet has no amount");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[2].included = true; }),
+            "adjustment \"Wallet\": a prepaid cannot be included in prices");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments.push_back(p.adjustments[2]); }),
+            "adjustment \"Wallet\": two prepaid wallets have this name");
+  EXPECT_EQ(adjusted_refusal([](Program& p) { p.adjustments[2].charges = {3}; }),
+            "adjustment \"Wallet\" applies to charge 3 which does not exist");
   EXPECT_EQ(adjusted_refusal([](Program& p) { p.credits[0].meter = 1; }),
             "credit \"SLA\" reads meter 1, which is no intervals meter");
   EXPECT_EQ(adjusted_refusal([](Program& p) {

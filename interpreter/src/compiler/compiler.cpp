@@ -834,9 +834,10 @@ class Compiler {
         case ast::AdjustmentKind::cap: info.kind = AdjustmentKind::cap; break;
         case ast::AdjustmentKind::discount: info.kind = AdjustmentKind::discount; break;
         case ast::AdjustmentKind::tax: info.kind = AdjustmentKind::tax; break;
+        case ast::AdjustmentKind::prepaid: info.kind = AdjustmentKind::prepaid; break;
       }
       info.name = adjustment.label->text;  // the checker names unnamed ones
-      info.amount = adjustment.amount;
+      info.amount = adjustment.amount.value_or(Decimal());  // a prepaid wallet has none
       info.percent = adjustment.percent;
       info.included = adjustment.included;
       info.charges = adjustment.charge_indexes;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "front/checker.h"
 #include "support/csv_quote.h"
 
 namespace tariff {
@@ -38,13 +39,13 @@ std::string test_account(const ast::TestCase& test, const UsageSchema& usage) {
 
 std::string accounts_csv(const ast::TestCase& test, const std::string& account) {
   if (test.accounts.empty()) return {};
-  static const char* const columns[] = {"start", "end", "edition", "cycle", "seats", "modules", "packages"};
+  const std::vector<std::string>& columns = front::account_fact_columns();
   std::string out = "account";
-  for (const char* column : columns) out += fmt::format(",{}", column);
+  for (const std::string& column : columns) out += fmt::format(",{}", column);
   out += '\n';
   for (const auto& [word, row] : test.accounts) {
     out += csv_quote(account);
-    for (const char* column : columns) {
+    for (const std::string& column : columns) {
       out += ',';
       for (const ast::TestField& field : row.fields)
         if (field.column.text == column) out += csv_quote(field.text);

@@ -237,15 +237,18 @@ struct Charge {
 };
 
 // What an invoice does after its charge lines, in this order: minimums and
-// caps, then discounts, then taxes (docs/pricing-semantics.md).
-enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax };
+// caps, then discounts, then taxes, then prepaid wallets
+// (docs/pricing-semantics.md).
+enum class AdjustmentKind : std::uint8_t { minimum, cap, discount, tax, prepaid };
 
 // `minimum 1_000.00`, `cap 500.00 on "Messages"`, `discount "Launch" 10%`,
-// `tax "VAT" 19% included`.
+// `tax "VAT" 19% included`, `prepaid "Promo credits" on "Messages"`.
 struct Adjustment {
   Named kind_name;
   std::optional<Named> label;  // the checker names an unnamed minimum or cap
-  Decimal amount;  // a percentage is stored as its fraction (19% -> 0.19)
+  // A percentage is stored as its fraction (19% -> 0.19). None: not
+  // written, as for a prepaid wallet (the checker asks the others for one).
+  std::optional<Decimal> amount;
   bool percent = false;
   SourceRange amount_range;
   std::vector<Named> charges;  // `on "A", "B"`; empty: every charge

@@ -145,9 +145,11 @@ void AstBuilder::declaration(P::DeclarationContext* ctx, ast::Scheme& scheme) {
     ast::Adjustment a;
     a.kind_name = named(adj->kind, adj->kind->getText());
     if (adj->label) a.label = named(adj->label, unquote(adj->label->getText()));
-    a.amount = signed_number(adj->amount).value_or(Decimal());
-    a.percent = adj->amount->PERCENT() != nullptr;
-    a.amount_range = range_of(adj->amount);
+    if (adj->amount) {
+      a.amount = signed_number(adj->amount).value_or(Decimal());
+      a.percent = adj->amount->PERCENT() != nullptr;
+      a.amount_range = range_of(adj->amount);
+    }
     for (auto* charge_name : adj->charges) a.charges.push_back(named(charge_name, unquote(charge_name->getText())));
     a.included = adj->INCLUDED() != nullptr;
     a.range = range_of(adj);

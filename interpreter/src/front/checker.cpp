@@ -40,8 +40,14 @@ const std::vector<std::string> kRoundingStages = {"line", "invoice"};
 const std::vector<std::string> kFunctions = {"ceil", "floor", "round", "min", "max"};
 }  // namespace
 
+const std::vector<std::string>& account_fact_columns() {
+  static const std::vector<std::string> columns = {"start", "end",     "edition",  "cycle",
+                                                   "seats", "modules", "packages", "wallets"};
+  return columns;
+}
+
 const std::vector<std::string>& adjustment_words() {
-  static const std::vector<std::string> words = {"minimum", "cap", "discount", "tax"};
+  static const std::vector<std::string> words = {"minimum", "cap", "discount", "tax", "prepaid"};
   return words;
 }
 
@@ -52,6 +58,7 @@ std::optional<ast::AdjustmentKind> parse_adjustment(std::string_view name) {
   if (name == "cap") return ast::AdjustmentKind::cap;
   if (name == "discount") return ast::AdjustmentKind::discount;
   if (name == "tax") return ast::AdjustmentKind::tax;
+  if (name == "prepaid") return ast::AdjustmentKind::prepaid;
   return std::nullopt;
 }
 
@@ -990,6 +997,7 @@ class Checker {
   void adjustments() {
     const ast::Adjustment* overall_minimum = nullptr;
     const ast::Adjustment* overall_cap = nullptr;
+    std::set<std::string> wallets;
     for (auto& adjustment : scheme_.adjustments) {
       const auto kind = parse_adjustment(adjustment.kind_name.text);
       if (!kind) {
@@ -999,26 +1007,14 @@ class Checker {
         continue;
       }
       adjustment.kind = *kind;
-      const std::string& word = adjustment.kind_name.text;
       const bool money = *kind == ast::AdjustmentKind::minimum || *kind == ast::AdjustmentKind::cap;
-      if (money && adjustment.percent)
-        error(adjustment.amount_range, fmt::format("a {} is an amount of money, not a percentage", word),
-              fmt::format("for example `{} 1_000.00`", word));
-      if (*kind == ast::AdjustmentKind::tax && !adjustment.percent)
-        error(adjustment.amount_range, "a tax is a percentage of what it applies to",
-              "for example `tax \"VAT\" 19%`");
-      if (!money && !adjustment.label)
-        error(adjustment.kind_name.range, fmt::format("a {} needs a name for its invoice line", word),
-              fmt::format("for example `{} \"{}\" {}`", word, word == "tax" ? "VAT" : "Launch offer",
-                          word == "tax" ? "19%" : "10%"));
+      if (*kind == ast::AdjustmentKind::prepaid)
+        wallet(adjustment, wallets);
+      else
+        priced(adjustment, *kind);
       if (adjustment.included && *kind != ast::AdjustmentKind::tax)
         error(adjustment.range, "only a tax can be `included` in the prices",
               "`included` marks a tax the prices already contain: `tax \"VAT\" 19% included`");
-      if (adjustment.amount.sign() <= 0)
-        error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
-      else if (*kind == ast::AdjustmentKind::discount && adjustment.percent &&
-               adjustment.amount > Decimal::from_int(1))
-        error(adjustment.amount_range, "a discount cannot take more than 100%");
       adjustment.charge_indexes = resolve_charges(adjustment.charges);
       // Minimums and caps may go unnamed; their invoice lines still need one.
       if (money && !adjustment.label)
@@ -1027,12 +1023,60 @@ class Checker {
       if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::minimum) overall_minimum = &adjustment;
       if (adjustment.charges.empty() && *kind == ast::AdjustmentKind::cap) overall_cap = &adjustment;
     }
-    if (overall_minimum && overall_cap && !overall_minimum->percent && !overall_cap->percent &&
-        overall_cap->amount < overall_minimum->amount)
+    if (overall_minimum && overall_cap && overall_minimum->amount && overall_cap->amount &&
+        !overall_minimum->percent && !overall_cap->percent && *overall_cap->amount < *overall_minimum->amount)
       error(overall_cap->amount_range,
-            fmt::format("the cap {} is below the minimum commitment {}", overall_cap->amount,
-                        overall_minimum->amount),
+            fmt::format("the cap {} is below the minimum commitment {}", *overall_cap->amount,
+                        *overall_minimum->amount),
             "an invoice cannot be both at least the minimum and at most the cap");
+  }
+
+  static std::string amount_example(ast::AdjustmentKind kind, const std::string& word) {
+    if (kind == ast::AdjustmentKind::tax) return "for example `tax \"VAT\" 19%`";
+    if (kind == ast::AdjustmentKind::discount)
+      return "a share or money: `discount \"Launch\" 10%`, `discount \"Coupon\" 50.00`";
+    return fmt::format("for example `{} 1_000.00`", word);
+  }
+
+  // What every kind but a prepaid wallet is written with: an amount, and a
+  // name unless it is a minimum or a cap.
+  void priced(const ast::Adjustment& adjustment, ast::AdjustmentKind kind) {
+    const std::string& word = adjustment.kind_name.text;
+    const bool money = kind == ast::AdjustmentKind::minimum || kind == ast::AdjustmentKind::cap;
+    if (!money && !adjustment.label)
+      error(adjustment.kind_name.range, fmt::format("a {} needs a name for its invoice line", word),
+            fmt::format("for example `{} \"{}\" {}`", word, word == "tax" ? "VAT" : "Launch offer",
+                        word == "tax" ? "19%" : "10%"));
+    if (!adjustment.amount) {
+      error(adjustment.range, fmt::format("a {} needs an amount", word), amount_example(kind, word));
+      return;
+    }
+    if (money && adjustment.percent)
+      error(adjustment.amount_range, fmt::format("a {} is an amount of money, not a percentage", word),
+            fmt::format("for example `{} 1_000.00`", word));
+    if (kind == ast::AdjustmentKind::tax && !adjustment.percent)
+      error(adjustment.amount_range, "a tax is a percentage of what it applies to",
+            "for example `tax \"VAT\" 19%`");
+    if (adjustment.amount->sign() <= 0)
+      error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
+    else if (kind == ast::AdjustmentKind::discount && adjustment.percent && *adjustment.amount > Decimal::from_int(1))
+      error(adjustment.amount_range, "a discount cannot take more than 100%");
+  }
+
+  // A prepaid wallet: a name, unique, since the accounts file gives its
+  // balance by it; no amount, since the balance is the account's.
+  void wallet(const ast::Adjustment& adjustment, std::set<std::string>& names) {
+    if (adjustment.amount)
+      error(adjustment.amount_range, "a prepaid wallet's balance comes from the accounts file",
+            "write `prepaid \"Promo credits\"` and give each account's balance in the accounts file's "
+            "`wallets` column: `Promo credits=10.00`");
+    if (!adjustment.label)
+      error(adjustment.kind_name.range,
+            "a prepaid wallet needs a name in quotes: the accounts file gives its balance by it",
+            "for example `prepaid \"Promo credits\" on \"Messages\"`");
+    else if (!names.insert(adjustment.label->text).second)
+      error(adjustment.label->range, fmt::format("prepaid wallet \"{}\" is declared twice", adjustment.label->text),
+            "the accounts file gives balances by name; give each wallet its own");
   }
 
   void tests() {
@@ -1088,7 +1132,7 @@ class Checker {
             "`expect ...` items");
       return;
     }
-    static const std::vector<std::string> columns = {"start", "end", "edition", "cycle", "seats", "modules", "packages"};
+    const std::vector<std::string>& columns = account_fact_columns();
     std::set<std::string> seen;
     for (const auto& field : row.fields) {
       if (std::find(columns.begin(), columns.end(), field.column.text) == columns.end())

@@ -31,8 +31,13 @@ bool check(ast::Scheme& scheme, Diagnostics& diagnostics,
 enum class Aggregate : std::uint8_t { sum, count, max, min, distinct, latest, average, weighted_sum, intervals };
 std::optional<Aggregate> parse_aggregate(std::string_view name) noexcept;
 
-// The words that start an adjustment: `minimum`, `cap`, `discount`, `tax`.
+// The words that start an adjustment: `minimum`, `cap`, `discount`, `tax`,
+// `prepaid`.
 const std::vector<std::string>& adjustment_words();
+
+// The accounts file's columns a test's `account` facts may give: all but
+// the account id, which is the test's.
+const std::vector<std::string>& account_fact_columns();
 
 // "UTC" or a fixed offset "+08:00" in seconds east of UTC.
 std::optional<std::int32_t> parse_zone_offset(std::string_view zone) noexcept;

@@ -97,7 +97,7 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
     // anything after such a name on the line.
     const std::uint32_t at_line = d.range.begin.line;
     if (at_line == quiet_line_) return;
-    if (auto* word = unknown_declaration_word(recognizer)) {
+    if (auto* word = unknown_declaration_word(recognizer, offending)) {
       const auto word_line = static_cast<std::uint32_t>(word->getLine());
       if (word_line == last_error_line_ || word_line == quiet_line_) {
         quiet_line_ = word_line;
@@ -121,18 +121,31 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
   // A line that starts with a name parses as an adjustment (`tax "VAT"
   // 19%`); when that name is no adjustment word, the error is the name —
   // most often a misspelled keyword (`chrage "Voice" = ...`).
-  static antlr4::Token* unknown_declaration_word(antlr4::Recognizer* recognizer) {
+  static antlr4::Token* unknown_declaration_word(antlr4::Recognizer* recognizer, antlr4::Token* offending) {
     auto* parser = dynamic_cast<TariffParser*>(recognizer);
     if (!parser) return nullptr;
     for (antlr4::RuleContext* ctx = parser->getContext(); ctx; ctx = dynamic_cast<antlr4::RuleContext*>(ctx->parent)) {
-      auto* adjustment = dynamic_cast<TariffParser::AdjustmentDeclContext*>(ctx);
-      if (!adjustment) continue;
-      if (!adjustment->kind) return nullptr;
-      const auto& words = adjustment_words();
-      if (std::find(words.begin(), words.end(), adjustment->kind->getText()) != words.end()) return nullptr;
-      return adjustment->kind;
+      if (auto* adjustment = dynamic_cast<TariffParser::AdjustmentDeclContext*>(ctx)) return unknown_kind(adjustment);
+    }
+    // An adjustment may end without an amount, so `chrage "Voice"` is one
+    // already and the error comes after it.
+    const auto* file = parser->getContext();
+    for (auto child = file->children.rbegin(); child != file->children.rend(); ++child) {
+      auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(*child);
+      if (!rule) continue;
+      auto* adjustment = dynamic_cast<TariffParser::AdjustmentDeclContext*>(rule);
+      if (!adjustment || !offending || !adjustment->kind || adjustment->kind->getLine() != offending->getLine())
+        return nullptr;
+      return unknown_kind(adjustment);
     }
     return nullptr;
+  }
+
+  static antlr4::Token* unknown_kind(TariffParser::AdjustmentDeclContext* adjustment) {
+    if (!adjustment->kind) return nullptr;
+    const auto& words = adjustment_words();
+    if (std::find(words.begin(), words.end(), adjustment->kind->getText()) != words.end()) return nullptr;
+    return adjustment->kind;
   }
 
   static void describe_declaration_word(antlr4::Recognizer* recognizer, antlr4::Token* word, Diagnostic& d) {

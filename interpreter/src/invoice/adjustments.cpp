@@ -3,6 +3,8 @@
 // the nets of the items it applies to in proportion to them (shares in the
 // currency's minor unit, the last item taking the remainder), so a tax
 // after a discount is computed on what is left of each item (vector V46).
+// Taxes become items only once every tax is computed (a tax is never on
+// another tax); then the prepaid wallets pay the items, in invoice order.
 #include "invoice/adjustments.h"
 
 #include <fmt/format.h>
@@ -16,8 +18,9 @@ namespace tariff {
 namespace {
 
 struct Item {
-  std::vector<std::uint32_t> charges;  // empty: an overall true-up
+  std::vector<std::uint32_t> charges;  // empty: an overall true-up, or a tax
   Decimal net;
+  std::string line;  // the invoice line it stands for, for wallets' explanations
 };
 
 // Arithmetic that remembers its first failure, so each adjustment is
@@ -70,15 +73,17 @@ std::string percent_text(Decimal fraction) {
 class Ledger {
  public:
   Ledger(const Program& program, const std::vector<std::uint32_t>& charges,
-         const std::vector<InvoiceLine>& lines, const CreditFacts& facts)
-      : program_(program), checked_(program), facts_(facts) {
-    for (std::size_t i = 0; i < lines.size(); ++i) items_.push_back(Item{{charges[i]}, lines[i].amount});
+         const std::vector<InvoiceLine>& lines, const CreditFacts& facts, const std::vector<WalletEntry>& wallets)
+      : program_(program), checked_(program), facts_(facts), wallets_(wallets) {
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      items_.push_back(Item{{charges[i]}, lines[i].amount, lines[i].charge});
   }
 
-  Expected<std::vector<Adjustment>, AdjustmentError> run() {
-    std::vector<Adjustment> out;
+  Expected<Adjusted, AdjustmentError> run() {
+    Adjusted out;
     for (const AdjustmentKind stage :
-         {AdjustmentKind::minimum, AdjustmentKind::discount, AdjustmentKind::tax}) {
+         {AdjustmentKind::minimum, AdjustmentKind::discount, AdjustmentKind::tax, AdjustmentKind::prepaid}) {
+      if (stage == AdjustmentKind::prepaid) open_payments();
       for (const AdjustmentInfo& info : program_.adjustments) {
         const AdjustmentKind kind = info.kind == AdjustmentKind::cap ? AdjustmentKind::minimum : info.kind;
         if (kind != stage) continue;
@@ -86,7 +91,7 @@ class Ledger {
         if (const auto& error = checked_.error())
           return unexpected(AdjustmentError{
               info.at, fmt::format("{} \"{}\": {}", to_string(info.kind), info.name, describe(*error))});
-        if (!adjustment.amount.is_zero()) out.push_back(std::move(adjustment));
+        if (!adjustment.amount.is_zero()) out.adjustments.push_back(std::move(adjustment));
       }
       if (stage != AdjustmentKind::minimum) continue;
       for (const CreditUse& credit : program_.credits) {
@@ -94,9 +99,10 @@ class Ledger {
         if (!adjustment) return unexpected(AdjustmentError{credit.at, adjustment.error()});
         if (const auto& error = checked_.error())
           return unexpected(AdjustmentError{credit.at, fmt::format("credit \"{}\": {}", credit.name, describe(*error))});
-        if (!adjustment->amount.is_zero()) out.push_back(std::move(*adjustment));
+        if (!adjustment->amount.is_zero()) out.adjustments.push_back(std::move(*adjustment));
       }
     }
+    out.wallets = std::move(balances_);
     return out;
   }
 
@@ -112,7 +118,7 @@ class Ledger {
       case AdjustmentKind::minimum:
         if (a.base < info.amount) {
           a.amount = checked_.subtract(info.amount, a.base);
-          items_.push_back(Item{info.charges, a.amount});
+          items_.push_back(Item{info.charges, a.amount, info.name});
           a.explain.push_back(fmt::format("minimum {} on {}: charges {}, true-up {}", info.amount, scope,
                                           a.base, a.amount));
         }
@@ -146,9 +152,59 @@ class Ledger {
       }
       case AdjustmentKind::tax:
         a.amount = tax(info, a);
+        if (!info.included && !a.amount.is_zero()) taxes_.push_back(Item{{}, a.amount, info.name});
+        break;
+      case AdjustmentKind::prepaid:
+        a.amount = pay(info, a).negated();
         break;
     }
     return a;
+  }
+
+  // Once the taxes are known: they join the lines wallets may pay, and the
+  // amount due is what the rounding stage makes of the whole invoice.
+  void open_payments() {
+    items_.insert(items_.end(), taxes_.begin(), taxes_.end());
+    Decimal due;
+    for (const Item& item : items_) due = checked_.add(due, item.net);
+    due_ = std::max(checked_.money(due), Decimal());
+  }
+
+  // What wallet `info` pays: the lines it may pay for, in invoice order,
+  // each up to what earlier wallets left of it, until its balance runs
+  // out. Drawn exactly (with `per invoice` the lines are exact), then to
+  // the minor unit in the scheme's mode — a balance has at most the minor
+  // digits, so rounding never takes more than it — and never more than
+  // what is left of the amount due.
+  Decimal pay(const AdjustmentInfo& info, Adjustment& a) {
+    const auto entry = std::find_if(wallets_.begin(), wallets_.end(),
+                                    [&](const WalletEntry& w) { return w.wallet == info.name; });
+    if (entry == wallets_.end()) return Decimal();
+    Decimal left = entry->balance;
+    Decimal drawn;
+    a.explain.push_back(fmt::format("balance {}, for {}", entry->balance,
+                                    info.charges.empty() ? "the whole amount due" : scope_text(info)));
+    for (Item& item : items_) {
+      if (left.sign() <= 0) break;
+      if (!applies_to(info, item) || item.net.sign() <= 0) continue;
+      const Decimal part = std::min(item.net, left);
+      a.explain.push_back(fmt::format("\"{}\": {} of {}", item.line, part, item.net));
+      item.net = checked_.subtract(item.net, part);
+      left = checked_.subtract(left, part);
+      drawn = checked_.add(drawn, part);
+    }
+    const Decimal rounded = checked_.money(drawn);
+    const Decimal paid = std::min(rounded, due_);
+    due_ = checked_.subtract(due_, paid);
+    const Decimal kept = checked_.subtract(entry->balance, paid);
+    balances_.push_back(WalletBalance{info.name, entry->balance, paid, kept});
+    std::string used = fmt::format("used {}", drawn);
+    if (rounded != drawn)
+      used += fmt::format(", rounded {} to {} decimal places: {}", to_string(program_.rounding),
+                          program_.minor_digits, rounded);
+    if (paid != rounded) used += fmt::format(", limited to the amount due {}", paid);
+    a.explain.push_back(fmt::format("{}; {} left", used, kept));
+    return paid;
   }
 
   // A credit rule's credits, per charge, taken off that charge's lines.
@@ -265,15 +321,20 @@ class Ledger {
   const Program& program_;
   Checked checked_;
   const CreditFacts& facts_;
+  const std::vector<WalletEntry>& wallets_;
   std::vector<Item> items_;
+  std::vector<Item> taxes_;  // added, to be paid by wallets
+  Decimal due_;              // what is left to pay once wallets start
+  std::vector<WalletBalance> balances_;
 };
 
 }  // namespace
 
-Expected<std::vector<Adjustment>, AdjustmentError> apply_adjustments(
-    const Program& program, const std::vector<std::uint32_t>& charges,
-    const std::vector<InvoiceLine>& lines, const CreditFacts& facts) {
-  return Ledger(program, charges, lines, facts).run();
+Expected<Adjusted, AdjustmentError> apply_adjustments(const Program& program,
+                                                      const std::vector<std::uint32_t>& charges,
+                                                      const std::vector<InvoiceLine>& lines, const CreditFacts& facts,
+                                                      const std::vector<WalletEntry>& wallets) {
+  return Ledger(program, charges, lines, facts, wallets).run();
 }
 
 }  // namespace tariff

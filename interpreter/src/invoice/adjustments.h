@@ -1,5 +1,6 @@
 // What an account's invoice does after its charge lines: minimum
-// commitments and caps, then discounts, then taxes (docs/pricing-semantics.md).
+// commitments and caps, then discounts, then taxes, then prepaid wallets
+// (docs/pricing-semantics.md).
 #pragma once
 
 #include <optional>
@@ -27,12 +28,21 @@ struct CreditFacts {
   const std::vector<MeterSlot>* meters = nullptr;
 };
 
+// The adjustments that change something, in the order they were applied —
+// minimums and caps, credits, discounts, taxes, wallets — and the balance
+// of each wallet the account has one in.
+struct Adjusted {
+  std::vector<Adjustment> adjustments;
+  std::vector<WalletBalance> wallets;
+};
+
 // `lines[i]` is the invoice line of charge `charges[i]`, its amount as the
-// rounding stage leaves it. Returns the adjustments that change something,
-// in the order they were applied: minimums and caps, credits, discounts,
-// taxes.
-Expected<std::vector<Adjustment>, AdjustmentError> apply_adjustments(
-    const Program& program, const std::vector<std::uint32_t>& charges,
-    const std::vector<InvoiceLine>& lines, const CreditFacts& facts = {});
+// rounding stage leaves it; `wallets` the account's wallet balances for
+// the period.
+Expected<Adjusted, AdjustmentError> apply_adjustments(const Program& program,
+                                                      const std::vector<std::uint32_t>& charges,
+                                                      const std::vector<InvoiceLine>& lines,
+                                                      const CreditFacts& facts = {},
+                                                      const std::vector<WalletEntry>& wallets = {});
 
 }  // namespace tariff

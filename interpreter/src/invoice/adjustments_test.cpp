@@ -1,9 +1,11 @@
 // Adjustments through the rating API, with the brief's numbers
-// (billing-engines.md V39, V40, V41, V45, V46, V47) and the cases the
-// golden files do not show: included taxes, the per-invoice stage, scoped
-// minimums, and overflow located at the declaration.
+// (billing-engines.md V39, V40, V41, V43, V44, V45, V46, V47) and the cases
+// the golden files do not show: included taxes, the per-invoice stage,
+// scoped minimums, overflow located at the declaration, and how prepaid
+// wallets draw.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <sstream>
 
 #include "bytecode/bytecode_file.h"
@@ -143,6 +145,191 @@ TEST(Adjustments, SurviveTheBytecodeFile) {
   ASSERT_TRUE(loaded) << loaded.error();
   EXPECT_EQ(disassembly(**loaded), disassembly(*compiled.program));
   EXPECT_NE(disassembly(**loaded).find("j1 = tax \"VAT\" 0.19 (fraction) included c1"), std::string::npos);
+}
+
+// ---- Prepaid wallets: balances from the accounts file -------------------
+
+// Wallets need an accounts file, so a billing period: the scheme above
+// with a time column and a month.
+std::string wallet_scheme(const std::string& stage, const std::string& adjustments) {
+  return "scheme \"Wallets\" version \"1\"\ncurrency USD\nrounding half_up per " + stage +
+         "\nperiod calendar month UTC\nusage {\n  account id\n  time timestamp\n  a decimal\n  b decimal\n}\n"
+         "meter a = sum a\nmeter b = sum b\n"
+         "charge \"A\" = a at 1\ncharge \"B\" = b at 1\n" +
+         adjustments;
+}
+
+// Account x's invoice for a and b in March 2026, its wallets' balances
+// `wallets` (the accounts file's column, `NAME=AMOUNT;...`).
+Expected<Invoice, RunError> rate_wallets(const std::string& source, const std::string& a, const std::string& b,
+                                         const std::string& wallets) {
+  auto compiled = compile_source("wallets.tariff", source);
+  EXPECT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  if (!compiled.program) return unexpected(RunError{"does not compile"});
+  std::istringstream accounts_in("account,wallets\nx,\"" + wallets + "\"\n");
+  auto accounts = read_accounts(*compiled.program, accounts_in, "accounts.csv", UsageFormat::csv);
+  if (!accounts) return unexpected(RunError{accounts.error()});
+  Rater rater(compiled.program);
+  rater.set_accounts(std::make_shared<const Accounts>(std::move(*accounts)));
+  NoRejects rejects;
+  std::istringstream in("account,time,a,b\nx,2026-03-05T00:00:00Z," + a + "," + b + "\n");
+  auto added = rater.add_usage(in, "u.csv", UsageFormat::csv, rejects);
+  if (!added) return unexpected(added.error());
+  return rater.finish();
+}
+
+// "wallet start used left" per wallet the account has a balance in.
+std::vector<std::string> balances(const Expected<Invoice, RunError>& invoice) {
+  std::vector<std::string> out;
+  if (!invoice) return out;
+  for (const WalletBalance& wallet : invoice->accounts.at(0).wallets)
+    out.push_back(wallet.wallet + " " + wallet.start.to_string() + " " + wallet.used.to_string() + " " +
+                  wallet.left.to_string());
+  return out;
+}
+
+const Adjustment& adjustment_named(const Invoice& invoice, const std::string& name) {
+  for (const Adjustment& adjustment : invoice.accounts.at(0).adjustments)
+    if (adjustment.name == name) return adjustment;
+  ADD_FAILURE() << "no adjustment " << name;
+  return invoice.accounts.at(0).adjustments.at(0);
+}
+
+// Lago's wallets, in priority order (the order written), one restricted
+// to a line the invoice has not (B is 0), one to charges.
+const std::string kV43Wallets = "prepaid \"Only B\" on \"B\"\nprepaid \"First\"\nprepaid \"Charges\" on \"A\"\n"
+                                "prepaid \"Last\"\n";
+const std::string kV43Balances = "Only B=10.00;First=10.00;Charges=10.00;Last=10.00";
+
+TEST(Wallets, V43AnInvoiceOf100CentsIsPaidByThePriorityWallet) {
+  // 1.00: "Only B" has nothing to pay; "First" pays 1.00 (10.00 -> 9.00);
+  // the others are untouched.
+  const auto invoice = rate_wallets(wallet_scheme("line", kV43Wallets), "1.00", "0", kV43Balances);
+  EXPECT_EQ(summary(invoice), (Lines{"prepaid First -1.00", "total 0.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"Only B 10.00 0.00 10.00", "First 10.00 1.00 9.00", "Charges 10.00 0.00 10.00",
+                                      "Last 10.00 0.00 10.00"}));
+}
+
+TEST(Wallets, V43AnInvoiceOf1500CentsTakesTheNextEligibleWallet) {
+  // 15.00: "First" pays 10.00, "Charges" (restricted to charges) the
+  // other 5.00; "Last" is untouched.
+  const auto invoice = rate_wallets(wallet_scheme("line", kV43Wallets), "15.00", "0", kV43Balances);
+  EXPECT_EQ(summary(invoice), (Lines{"prepaid First -10.00", "prepaid Charges -5.00", "total 0.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"Only B 10.00 0.00 10.00", "First 10.00 10.00 0.00", "Charges 10.00 5.00 5.00",
+                                      "Last 10.00 0.00 10.00"}));
+}
+
+TEST(Wallets, V44ACreditPaysLinesInInvoiceOrder) {
+  // Lines 100.00 and 50.00, a credit of 150.00: both paid to 0 (V44).
+  EXPECT_EQ(summary(rate_wallets(wallet_scheme("line", "prepaid \"Credit\"\n"), "100", "50", "Credit=150.00")),
+            (Lines{"prepaid Credit -150.00", "total 0.00"}));
+  // 120.00: A in full, then 20.00 of B's 50.00; 30.00 is left to pay.
+  const auto invoice = rate_wallets(wallet_scheme("line", "prepaid \"Credit\"\n"), "100", "50", "Credit=120.00");
+  EXPECT_EQ(summary(invoice), (Lines{"prepaid Credit -120.00", "total 30.00"}));
+  ASSERT_TRUE(invoice);
+  EXPECT_EQ(adjustment_named(*invoice, "Credit").explain,
+            (Lines{"balance 120.00, for the whole amount due", "\"A\": 100.00 of 100.00", "\"B\": 20.00 of 50.00",
+                   "used 120.00; 0.00 left"}));
+}
+
+TEST(Wallets, AreDrawnAfterTaxesWhereverWritten) {
+  // Written before the tax: 100.00 + 10% = 110.00 due, all of it paid;
+  // 890.00 left.
+  const auto invoice = rate_wallets(wallet_scheme("line", "prepaid \"Balance\"\ntax \"Tax\" 10%\n"), "100", "0",
+                                    "Balance=1000.00");
+  EXPECT_EQ(summary(invoice), (Lines{"tax Tax 10.00", "prepaid Balance -110.00", "total 0.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"Balance 1000.00 110.00 890.00"}));
+}
+
+TEST(Wallets, ARestrictedWalletPaysItsChargesOnly) {
+  // On A: 60.00 of A, neither B's 40.00 nor the 10.00 tax.
+  EXPECT_EQ(summary(rate_wallets(wallet_scheme("line", "prepaid \"A only\" on \"A\"\ntax \"Tax\" 10%\n"), "60", "40",
+                                 "A only=500.00")),
+            (Lines{"tax Tax 10.00", "prepaid A only -60.00", "total 50.00"}));
+}
+
+TEST(Wallets, PayWhatIsLeftAfterDiscountsAndMinimums) {
+  // A 30.00 under a 100.00 minimum: a true-up of 70.00. The 50% discount
+  // halves both (50.00 off); the wallet pays the 50.00 left, 15.00 of A
+  // and 35.00 of the true-up.
+  EXPECT_EQ(summary(rate_wallets(wallet_scheme("line", "minimum 100.00\ndiscount \"Half\" 50%\nprepaid \"W\"\n"), "30",
+                                 "0", "W=80.00")),
+            (Lines{"minimum Minimum commitment 70.00", "discount Half -50.00", "prepaid W -50.00", "total 0.00"}));
+}
+
+TEST(Wallets, ALinePaidByAnEarlierWalletIsNotPaidAgain) {
+  // A 100.00: the first wallet pays 60.00, the second the 40.00 left.
+  const auto invoice = rate_wallets(wallet_scheme("line", "prepaid \"One\" on \"A\"\nprepaid \"Two\" on \"A\"\n"),
+                                    "100", "0", "One=60.00;Two=100.00");
+  EXPECT_EQ(summary(invoice), (Lines{"prepaid One -60.00", "prepaid Two -40.00", "total 0.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"One 60.00 60.00 0.00", "Two 100.00 40.00 60.00"}));
+}
+
+TEST(Wallets, NoBalanceOrNothingToPayAddsNoLine) {
+  // "Empty" has 0.00; "Idle" may pay only B, which is 0; "Unlisted" has no
+  // balance in the accounts file, so no balance is shown either.
+  const auto invoice =
+      rate_wallets(wallet_scheme("line", "prepaid \"Empty\"\nprepaid \"Idle\" on \"B\"\nprepaid \"Unlisted\"\n"),
+                   "5", "0", "Empty=0;Idle=3.00");
+  EXPECT_EQ(summary(invoice), (Lines{"total 5.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"Empty 0.00 0.00 0.00", "Idle 3.00 0.00 3.00"}));
+}
+
+TEST(Wallets, PerLinePayTheRoundedLines) {
+  // A 0.005 -> 0.01, B 0.004 -> 0.00 (half up): the wallet pays 0.01.
+  const auto invoice = rate_wallets(wallet_scheme("line", "prepaid \"W\"\n"), "0.005", "0.004", "W=1.00");
+  EXPECT_EQ(summary(invoice), (Lines{"prepaid W -0.01", "total 0.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"W 1.00 0.01 0.99"}));
+}
+
+TEST(Wallets, PerInvoiceDrawExactAmountsInTheMinorUnit) {
+  // A 0.004, B 0.004: 0.008 due, 0.01 rounded. A wallet on A draws 0.004,
+  // 0.00 in cents: no line. An overall wallet draws 0.008 -> 0.01.
+  EXPECT_EQ(summary(rate_wallets(wallet_scheme("invoice", "prepaid \"A only\" on \"A\"\n"), "0.004", "0.004",
+                                 "A only=1.00")),
+            (Lines{"total 0.01"}));
+  const auto all = rate_wallets(wallet_scheme("invoice", "prepaid \"W\"\n"), "0.004", "0.004", "W=1.00");
+  EXPECT_EQ(summary(all), (Lines{"prepaid W -0.01", "total 0.00"}));
+  ASSERT_TRUE(all);
+  EXPECT_EQ(adjustment_named(*all, "W").explain.back(),
+            "used 0.008, rounded half_up to 2 decimal places: 0.01; 0.99 left");
+  // A 0.015: 0.02 due (half up). Paid from the rounded total, the wallet
+  // leaves 0.00; rounding 0.015 - 0.02 instead would leave -0.01.
+  EXPECT_EQ(summary(rate_wallets(wallet_scheme("invoice", "prepaid \"W\"\n"), "0.015", "0", "W=1.00")),
+            (Lines{"prepaid W -0.02", "total 0.00"}));
+}
+
+TEST(Wallets, NeverPayMoreThanTheAmountDue) {
+  // Per invoice, A 0.005 and B 0.005: 0.01 due. The wallet on A rounds its
+  // 0.005 up to 0.01, which is all that is due; the wallet on B pays nothing.
+  const auto invoice = rate_wallets(wallet_scheme("invoice", "prepaid \"On A\" on \"A\"\nprepaid \"On B\" on \"B\"\n"),
+                                    "0.005", "0.005", "On A=1.00;On B=1.00");
+  EXPECT_EQ(summary(invoice), (Lines{"prepaid On A -0.01", "total 0.00"}));
+  EXPECT_EQ(balances(invoice), (Lines{"On A 1.00 0.01 0.99", "On B 1.00 0.00 1.00"}));
+}
+
+TEST(Wallets, TheSameInvoiceWhateverTheOrderOfTheBalances) {
+  const std::string source = wallet_scheme("line", "prepaid \"One\" on \"A\"\nprepaid \"Two\"\n");
+  const auto first = rate_wallets(source, "30", "20", "One=25.00;Two=40.00");
+  const auto second = rate_wallets(source, "30", "20", "Two=40.00; One=25.00");
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(format_json(*first), format_json(*second));
+  // One pays 25.00 of A; Two the 5.00 left of A and B's 20.00.
+  EXPECT_EQ(summary(first), (Lines{"prepaid One -25.00", "prepaid Two -25.00", "total 0.00"}));
+}
+
+TEST(Wallets, SurviveTheBytecodeFile) {
+  auto compiled =
+      compile_source("wallets.tariff", wallet_scheme("line", "prepaid \"Promo\" on \"B\"\nprepaid \"All\"\n"));
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  auto saved = save_program(*compiled.program);
+  ASSERT_TRUE(saved) << saved.error();
+  auto loaded = load_bytecode(*saved);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(disassembly(**loaded), disassembly(*compiled.program));
+  EXPECT_NE(disassembly(**loaded).find("j0 = prepaid \"Promo\" c1\n  j1 = prepaid \"All\"\n"), std::string::npos)
+      << disassembly(**loaded);
 }
 
 }  // namespace

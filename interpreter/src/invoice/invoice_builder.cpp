@@ -4,6 +4,7 @@
 //               rounded lines (3 x 10.333333 -> 30.99, vector V49).
 //   per invoice lines keep their exact amounts; the account total is the
 //               exact sum rounded once.
+// Prepaid wallets pay, in the minor unit, from the total so rounded.
 // The invoice total is the sum of the account totals.
 #include "invoice/invoice_builder.h"
 
@@ -32,7 +33,7 @@ void InvoiceBuilder::set_account_period(std::string start, std::string end) {
 
 Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
     const std::string& account, const std::vector<EmittedLine>& lines, const CreditFacts& facts,
-    std::vector<PackageBalance> packages) {
+    std::vector<PackageBalance> packages, const std::vector<WalletEntry>& wallets) {
   const int digits = program_.minor_digits;
   const bool per_line = program_.rounding_stage == RoundingStage::line;
   AccountInvoice out;
@@ -75,23 +76,31 @@ Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
     charges_.push_back(emitted.charge);
     out.lines.push_back(std::move(line));
   }
-  auto adjustments = apply_adjustments(program_, charges_, out.lines, facts);
+  auto adjusted = apply_adjustments(program_, charges_, out.lines, facts, wallets);
   charges_.clear();
-  if (!adjustments) return unexpected(AccountError{adjustments.error().at, adjustments.error().message});
-  out.adjustments = std::move(*adjustments);
+  if (!adjusted) return unexpected(AccountError{adjusted.error().at, adjusted.error().message});
+  out.adjustments = std::move(adjusted->adjustments);
+  out.wallets = std::move(adjusted->wallets);
+  const auto accumulate = [](Decimal& sum, const Decimal& amount) {
+    auto next = add(sum, amount);
+    if (next) sum = *next;
+    return next.has_value();
+  };
+  Decimal paid;  // by wallets
   for (const Adjustment& adjustment : out.adjustments) {
     if (adjustment.included) continue;
-    auto exact_sum = add(exact_total, adjustment.amount);
-    auto rounded_sum = add(rounded_total, adjustment.amount);
-    if (!exact_sum || !rounded_sum)
+    const bool added = adjustment.kind == to_string(AdjustmentKind::prepaid)
+                           ? accumulate(paid, adjustment.amount)
+                           : accumulate(exact_total, adjustment.amount) && accumulate(rounded_total, adjustment.amount);
+    if (!added)
       return unexpected(AccountError{{}, fmt::format("the total overflows at {} \"{}\"", adjustment.kind,
                                                      adjustment.name)});
-    exact_total = *exact_sum;
-    rounded_total = *rounded_sum;
   }
-  auto total = per_line ? rounded_total.rescale(digits, program_.rounding)
-                        : exact_total.rescale(digits, program_.rounding);
-  if (!total) return unexpected(AccountError{{}, fmt::format("the account total: {}", describe(total.error()))});
+  auto due = per_line ? rounded_total.rescale(digits, program_.rounding)
+                      : exact_total.rescale(digits, program_.rounding);
+  if (!due) return unexpected(AccountError{{}, fmt::format("the account total: {}", describe(due.error()))});
+  auto total = add(*due, paid);
+  if (!total) return unexpected(AccountError{{}, "the account total overflows"});
   out.total = *total;
   auto invoice_total = add(invoice_.total, out.total);
   if (!invoice_total) return unexpected(AccountError{{}, "the invoice total overflows"});

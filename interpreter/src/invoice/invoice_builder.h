@@ -25,11 +25,13 @@ class InvoiceBuilder {
   void set_period(std::string start, std::string end);
   // The next account's own period (anniversary months), shown on it.
   void set_account_period(std::string start, std::string end);
-  // Accounts must be added in the order they appear on the invoice.
+  // Accounts must be added in the order they appear on the invoice;
+  // `wallets` are the account's prepaid balances for the period.
   Expected<std::monostate, AccountError> add_account(const std::string& account,
                                                     const std::vector<EmittedLine>& lines,
                                                     const CreditFacts& facts = {},
-                                                    std::vector<PackageBalance> packages = {});
+                                                    std::vector<PackageBalance> packages = {},
+                                                    const std::vector<WalletEntry>& wallets = {});
   Expected<Invoice, RunError> finish(const ReadCounts& counts);
 
  private:

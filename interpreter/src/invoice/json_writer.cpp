@@ -123,6 +123,22 @@ std::string format_json(const Invoice& invoice) {
       }
       out += ']';
     }
+    // Only accounts with a balance in some wallet carry the key.
+    if (!account.wallets.empty()) {
+      out += ",\"wallets\":[";
+      for (std::size_t w = 0; w < account.wallets.size(); ++w) {
+        const WalletBalance& wallet = account.wallets[w];
+        if (w > 0) out += ',';
+        out += "{\"wallet\":" + json_quote(wallet.wallet) + ",\"start\":";
+        append_decimal(out, wallet.start);
+        out += ",\"used\":";
+        append_decimal(out, wallet.used);
+        out += ",\"left\":";
+        append_decimal(out, wallet.left);
+        out += '}';
+      }
+      out += ']';
+    }
     out += ",\"total\":";
     append_decimal(out, account.total);
     out += '}';

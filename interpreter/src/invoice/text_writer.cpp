@@ -67,6 +67,9 @@ std::string format_text(const Invoice& invoice) {
     for (const auto& package : account.packages)
       out += fmt::format("  Package {} bought {}, valid to {}: {} at the start, {} used, {} left\n", package.package,
                          package.bought, package.expires, package.start.normalized(), package.used, package.left);
+    for (const auto& wallet : account.wallets)
+      out += fmt::format("  Wallet {}: {} at the start, {} used, {} left\n", wallet.wallet, wallet.start, wallet.used,
+                         wallet.left);
   }
   out += fmt::format("\nTotal for {} account{}: {} {}\n", invoice.accounts.size(),
                      invoice.accounts.size() == 1 ? "" : "s", invoice.total, invoice.currency);

@@ -1,6 +1,6 @@
 // The accounts file, read through the usage readers (so CSV quoting, BOMs,
 // CRLF and NDJSON mean the same as for usage) and checked against the
-// scheme's editions, modules and packages.
+// scheme's editions, modules, packages and prepaid wallets.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,7 +23,7 @@ const AccountSubscription* Accounts::find(std::string_view account) const noexce
 
 namespace {
 
-enum Col : std::uint32_t { kAccount, kStart, kEnd, kEdition, kCycle, kSeats, kModules, kPackages };
+enum Col : std::uint32_t { kAccount, kStart, kEnd, kEdition, kCycle, kSeats, kModules, kPackages, kWallets };
 
 UsageSchema accounts_schema() {
   UsageSchema schema;
@@ -37,7 +37,8 @@ UsageSchema accounts_schema() {
                     optional("cycle", ColumnType::text, "monthly"),
                     optional("seats", ColumnType::integer, "0"),
                     optional("modules", ColumnType::text),
-                    optional("packages", ColumnType::text)};
+                    optional("packages", ColumnType::text),
+                    optional("wallets", ColumnType::text)};
   schema.account_column = kAccount;
   return schema;
 }
@@ -76,6 +77,26 @@ std::vector<std::string_view> split_list(std::string_view text) {
   return items;
 }
 
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(' ');
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+// Wallet names may hold spaces (`Promo credits=10.00; Balance=5.00`), so
+// only `;` separates them.
+std::vector<std::string_view> split_wallets(std::string_view text) {
+  std::vector<std::string_view> items;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    std::size_t end = text.find(';', begin);
+    if (end == std::string_view::npos) end = text.size();
+    if (const auto item = trimmed(text.substr(begin, end - begin)); !item.empty()) items.push_back(item);
+    begin = end + 1;
+  }
+  return items;
+}
+
 class AccountsReader {
  public:
   AccountsReader(const Program& program, std::string name) : program_(program), name_(std::move(name)) {
@@ -83,6 +104,8 @@ class AccountsReader {
       (program.plans[i].kind == PlanKind::edition ? editions_ : modules_).push_back(program.plans[i].name);
     for (const auto& allowance : program.allowances)
       if (allowance.package) packages_.push_back(allowance.name);
+    for (const auto& adjustment : program.adjustments)
+      if (adjustment.kind == AdjustmentKind::prepaid) wallets_.push_back(adjustment.name);
   }
 
   void row(const usage::Row& row) {
@@ -109,6 +132,7 @@ class AccountsReader {
     }
     std::sort(span.modules.begin(), span.modules.end());
     for (const auto entry : split_list(row.fields[kPackages].text)) purchase(entry, account);
+    for (const auto entry : split_wallets(row.fields[kWallets].text)) wallet(entry, span);
     if (span.annual) annual_prices(span);
     account.spans.push_back(std::move(span));
   }
@@ -171,6 +195,32 @@ class AccountsReader {
     account.purchases.push_back(std::move(p));
   }
 
+  // `Promo credits=10.00`: a balance in the scheme's currency.
+  void wallet(std::string_view entry, SubscriptionSpan& span) {
+    const auto equals = entry.find('=');
+    if (equals == std::string_view::npos) {
+      problem(fmt::format("wallet balance `{}` is not `NAME=AMOUNT`", entry));
+      return;
+    }
+    WalletEntry w{std::string(trimmed(entry.substr(0, equals))), Decimal()};
+    known(w.wallet, wallets_, "wallet", "prepaid wallets");
+    for (const WalletEntry& earlier : span.wallets)
+      if (earlier.wallet == w.wallet) problem(fmt::format("wallet `{}` is given twice in this row", w.wallet));
+    const std::string_view amount = trimmed(entry.substr(equals + 1));
+    const auto balance = Decimal::parse(amount);
+    const bool money = balance && balance->sign() >= 0 && balance->scale() <= program_.minor_digits;
+    // To the minor digits (exact: it has no more), as invoices show money.
+    const auto rescaled = money ? balance->rescale(program_.minor_digits, RoundingMode::down) : balance;
+    if (!money || !rescaled) {
+      problem(fmt::format("wallet balance `{}`: the amount must be money in {}, at least 0, with at most {} "
+                          "decimal places",
+                          entry, program_.currency, program_.minor_digits));
+      return;
+    }
+    w.balance = *rescaled;
+    span.wallets.push_back(std::move(w));
+  }
+
   // An annual cycle bills annual prices: each plan held must have them.
   void annual_prices(const SubscriptionSpan& span) {
     std::vector<std::string> held = span.modules;
@@ -210,7 +260,7 @@ class AccountsReader {
   const Program& program_;
   std::string name_;
   std::uint64_t line_ = 0;
-  std::vector<std::string> editions_, modules_, packages_;
+  std::vector<std::string> editions_, modules_, packages_, wallets_;
   std::map<std::string, AccountSubscription> accounts_;  // by id: the file's order never matters
   Problems problems_;
 };

@@ -28,6 +28,8 @@ edition pro { fee 30.00 monthly
 module rec { fee 4.00 monthly
   fee 40.00 annual }
 charge "Minutes" = minutes after pack at 0.01
+prepaid "Promo credits" on "Minutes"
+prepaid "Balance"
 )";
 
 std::shared_ptr<const tariff::Program> program() {
@@ -123,6 +125,68 @@ TEST(AccountsFile, EveryProblemIsReportedWithItsLine) {
   EXPECT_NE(all.find("accounts.csv:15:"), std::string::npos) << all;
 }
 
+TEST(AccountsFile, ReadsWalletBalancesToTheMinorUnit) {
+  auto csv = read("account,wallets\nacme,\"Promo credits=10.5; Balance = 1000 ;\"\nbeta,\n");
+  ASSERT_TRUE(csv) << csv.error();
+  const auto& wallets = csv->find("acme")->spans.front().wallets;
+  ASSERT_EQ(wallets.size(), 2u);
+  EXPECT_EQ(wallets[0].wallet, "Promo credits");
+  EXPECT_EQ(wallets[0].balance.to_string(), "10.50");
+  EXPECT_EQ(wallets[1].wallet, "Balance");
+  EXPECT_EQ(wallets[1].balance.to_string(), "1000.00");
+  EXPECT_TRUE(csv->find("beta")->spans.front().wallets.empty());
+  auto ndjson = read(R"({"account":"acme","wallets":"Promo credits=10.5;Balance=1000"})"
+                     "\n",
+                     tariff::UsageFormat::ndjson);
+  ASSERT_TRUE(ndjson) << ndjson.error();
+  const auto& same = ndjson->find("acme")->spans.front().wallets;
+  ASSERT_EQ(same.size(), 2u);
+  EXPECT_EQ(same[0].balance, wallets[0].balance);
+  EXPECT_EQ(same[1].wallet, "Balance");
+}
+
+TEST(AccountsFile, EveryBadWalletBalanceIsReportedWithItsLine) {
+  const std::string all = problems(
+      "account,wallets\n"
+      "a,Promo credit=5.00\n"        // 2: unknown wallet, with a suggestion
+      "b,Balance\n"                  // 3: no amount
+      "c,Balance=-1.00\n"            // 4: negative
+      "d,Balance=1.005\n"            // 5: beyond the currency's minor digits
+      "e,Balance=ten\n"              // 6: not a number
+      "f,Balance=1.00;Balance=2\n"); // 7: twice in one row
+  EXPECT_NE(all.find("accounts.csv:2: unknown wallet `Promo credit`; did you mean `Promo credits`?"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("accounts.csv:3: wallet balance `Balance` is not `NAME=AMOUNT`"), std::string::npos) << all;
+  for (const char* line : {"4", "5", "6"})
+    EXPECT_NE(all.find("accounts.csv:" + std::string(line) + ": wallet balance `Balance="), std::string::npos) << all;
+  EXPECT_NE(all.find("accounts.csv:5: wallet balance `Balance=1.005`: the amount must be money in USD, at least 0, "
+                     "with at most 2 decimal places"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("accounts.csv:7: wallet `Balance` is given twice in this row"), std::string::npos) << all;
+}
+
+TEST(AccountsFile, AWalletTheSchemeDoesNotDeclareIsRefused) {
+  auto compiled = tariff::compile_source("a.tariff", R"(scheme "A" version "1"
+currency JPY
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+meter minutes = sum quantity
+charge "Minutes" = minutes at 1
+)");
+  ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
+  std::istringstream in("account,wallets\na,Balance=5\n");
+  auto accounts = tariff::read_accounts(*compiled.program, in, "accounts.csv", tariff::UsageFormat::csv);
+  ASSERT_FALSE(accounts);
+  EXPECT_EQ(accounts.error(), "accounts.csv:2: unknown wallet `Balance`: the scheme declares no prepaid wallets\n");
+}
+
 TEST(AccountsFile, AHeaderWithoutTheAccountColumnIsRefused) {
   EXPECT_NE(problems("start,edition\n2026-03-01,pro\n").find("account"), std::string::npos);
 }
@@ -200,6 +264,33 @@ TEST(AccountsFile, AnAccountNotSubscribedInThePeriodGetsNoInvoice) {
   auto invoice = rater.finish();
   ASSERT_TRUE(invoice) << invoice.error().message;
   EXPECT_TRUE(invoice->accounts.empty());
+}
+
+// Dated rows: the last row held in the period gives the balances (as it
+// gives the allowances plans include); a row starting after it does not.
+TEST(AccountsFile, TheLastRowHeldInThePeriodGivesTheWalletBalances) {
+  auto accounts = read(
+      "account,start,wallets\n"
+      "acme,2026-01-01,Balance=50.00\n"
+      "acme,2026-03-10,Balance=5.00;Promo credits=1.00\n"
+      "acme,2026-04-01,Balance=500.00\n");
+  ASSERT_TRUE(accounts) << accounts.error();
+  tariff::Rater rater(program());
+  rater.set_accounts(std::make_shared<const tariff::Accounts>(std::move(*accounts)));
+  RejectLog rejects;
+  std::istringstream usage("account,time,quantity\nacme,2026-03-02T00:00:00Z,1000\n");
+  ASSERT_TRUE(rater.add_usage(usage, "usage.csv", tariff::UsageFormat::csv, rejects));
+  auto invoice = rater.finish();
+  ASSERT_TRUE(invoice) << invoice.error().message;
+  // Minutes 1_000 x 0.01 = 10.00: Promo credits pays 1.00, Balance 5.00.
+  const auto& account = invoice->accounts.at(0);
+  EXPECT_EQ(account.total.to_string(), "4.00");
+  ASSERT_EQ(account.wallets.size(), 2u);
+  EXPECT_EQ(account.wallets[0].wallet, "Promo credits");
+  EXPECT_EQ(account.wallets[0].left.to_string(), "0.00");
+  EXPECT_EQ(account.wallets[1].wallet, "Balance");
+  EXPECT_EQ(account.wallets[1].start.to_string(), "5.00");
+  EXPECT_EQ(account.wallets[1].used.to_string(), "5.00");
 }
 
 // Anniversary months need the month to rate: each account's own month

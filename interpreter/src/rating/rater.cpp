@@ -398,7 +398,8 @@ Expected<Invoice, RunError> Rater::finish() {
     auto packages = settle_packages(program, bill->lots, bill->allowance_amounts);
     if (!packages) return unexpected(RunError{fmt::format("{}: error: account {}: {}", program.source_name, id, packages.error())});
     if (own) builder.set_account_period(own->start, own->end);
-    if (auto added = builder.add_account(id, lines, CreditFacts{s.plugins.get(), bounds, &slots}, std::move(*packages));
+    if (auto added = builder.add_account(id, lines, CreditFacts{s.plugins.get(), bounds, &slots},
+                                         std::move(*packages), bill->wallets);
         !added) {
       const SourceLocation at = added.error().at;
       const std::string where = at.line == 0 ? program.source_name

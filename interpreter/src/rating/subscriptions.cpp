@@ -142,7 +142,10 @@ class SubscriptionBiller {
         if (holds(*h.span, program_.plans[p].name)) bill.holds_plan[p] = true;
     monthly(held);
     annual();
-    if (!held.empty()) includes(*held.back().span, bill.allowance_amounts);
+    if (!held.empty()) {
+      includes(*held.back().span, bill.allowance_amounts);
+      bill.wallets = held.back().span->wallets;
+    }
     if (auto lots = packages(bill.allowance_amounts); !lots)
       return unexpected(lots.error());
     else

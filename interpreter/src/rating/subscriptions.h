@@ -1,7 +1,7 @@
 // What an account's subscription bills in one period: edition and module
 // fees and seats (by day, whole months, or annual terms with co-terming),
-// package purchases, the allowances its plans include and the package
-// units it holds (docs/accounts.md).
+// package purchases, the allowances its plans include, the package units
+// it holds and its prepaid wallets' balances (docs/accounts.md).
 #pragma once
 
 #include <cstdint>
@@ -50,6 +50,9 @@ struct SubscriptionBill {
   std::vector<Decimal> allowance_amounts;  // per allowance, for this account
   std::vector<bool> holds_plan;            // per plan, on some day of the period
   std::vector<PackageLot> lots;
+  // Prepaid wallet balances, from the last row held in the period (as the
+  // allowances its plans include).
+  std::vector<WalletEntry> wallets;
 };
 
 // `account` may be null: no subscription (allowances as declared, no plan).
