@@ -19,6 +19,18 @@ usage {
 }
 )";
 
+// With the records' time and a billing period.
+const char* const kTimedHeader = R"(scheme "T" version "1"
+currency USD
+rounding half_up per line
+period calendar month UTC
+usage {
+  account  id
+  time     timestamp
+  quantity decimal
+}
+)";
+
 // The listing of one program kind, without the trailing source locations
 // so the expectations stay readable.
 std::string listing(const std::string& body, bool record) {
@@ -68,16 +80,9 @@ TEST(Compiler, PerWindowPricingIsOneInstructionOverTheMeter) {
 // is computed and summed, and takes back what it covers at period end
 // (PFREE) — billing-engines.md V25, V26.
 TEST(Compiler, FreeTransactionsAreKeptAndTakenBackFromTheFees) {
-  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
-currency USD
-rounding half_up per line
-usage {
-  account id
-  time    timestamp
-  amount  decimal
-}
-charge "Card" = 2% of amount, plus 0.30, max 5, free 3 transactions, free 100.00 of value
-)");
+  auto compiled = compile_source(
+      "t.tariff", std::string(kTimedHeader) +
+                      "charge \"Card\" = 2% of quantity, plus 0.30, max 5, free 3 transactions, free 100.00 of value\n");
   ASSERT_TRUE(compiled.program) << compiled.diagnostics.render_all();
   const std::string all = disassemble(*compiled.program);
   EXPECT_NE(all.find("m2 = free_transactions Card: free transactions | rate 0.02 plus 0.30 max 5 "
@@ -96,16 +101,7 @@ charge "Card" = 2% of amount, plus 0.30, max 5, free 3 transactions, free 100.00
 // each record: MEVENT) and prices the records through the table (PTIERS)
 // — billing-engines.md V32, V33. Other charges still read the sum.
 TEST(Compiler, ProratedChargesKeepTheMetersRecords) {
-  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
-currency USD
-rounding half_up per line
-period calendar month UTC
-usage {
-  account  id
-  time     timestamp
-  quantity decimal
-}
-meter seats = sum quantity
+  auto compiled = compile_source("t.tariff", std::string(kTimedHeader) + R"(meter seats = sum quantity
 charge "Seats" = graduated seats prorated { up to 5 at 10 flat 100  above at 5 flat 50 }
 charge "Seat count" = seats at 0
 )");
@@ -121,16 +117,7 @@ charge "Seat count" = seats at 0
 // An edition's fee and seats and a package's purchases are invoice lines
 // with no code: the subscription bills them.
 TEST(Compiler, SubscriptionLinesHaveNoCode) {
-  auto compiled = compile_source("t.tariff", R"(scheme "T" version "1"
-currency USD
-rounding half_up per line
-period calendar month UTC
-usage {
-  account  id
-  time     timestamp
-  quantity decimal
-}
-meter minutes = sum quantity
+  auto compiled = compile_source("t.tariff", std::string(kTimedHeader) + R"(meter minutes = sum quantity
 package pack = 100 for 1.00, valid 2 months draws minutes
 edition pro { fee 10.00 monthly
   annual discount 25%

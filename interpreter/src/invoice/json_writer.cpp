@@ -34,6 +34,17 @@ namespace {
 
 void append_decimal(std::string& out, const Decimal& value) { out += json_quote(value.to_string()); }
 
+// A package's or wallet's balance after `"start":`: start, used, left,
+// and the object's closing brace.
+void append_balance(std::string& out, const Decimal& start, const Decimal& used, const Decimal& left) {
+  append_decimal(out, start);
+  out += ",\"used\":";
+  append_decimal(out, used);
+  out += ",\"left\":";
+  append_decimal(out, left);
+  out += '}';
+}
+
 void append_explain(std::string& out, const std::vector<std::string>& explain) {
   out += "\"explain\":[";
   for (std::size_t e = 0; e < explain.size(); ++e) {
@@ -114,12 +125,7 @@ std::string format_json(const Invoice& invoice) {
         if (p > 0) out += ',';
         out += "{\"package\":" + json_quote(package.package) + ",\"bought\":" + json_quote(package.bought) +
                ",\"expires\":" + json_quote(package.expires) + ",\"start\":";
-        append_decimal(out, package.start.normalized());
-        out += ",\"used\":";
-        append_decimal(out, package.used);
-        out += ",\"left\":";
-        append_decimal(out, package.left);
-        out += '}';
+        append_balance(out, package.start.normalized(), package.used, package.left);
       }
       out += ']';
     }
@@ -130,12 +136,7 @@ std::string format_json(const Invoice& invoice) {
         const WalletBalance& wallet = account.wallets[w];
         if (w > 0) out += ',';
         out += "{\"wallet\":" + json_quote(wallet.wallet) + ",\"start\":";
-        append_decimal(out, wallet.start);
-        out += ",\"used\":";
-        append_decimal(out, wallet.used);
-        out += ",\"left\":";
-        append_decimal(out, wallet.left);
-        out += '}';
+        append_balance(out, wallet.start, wallet.used, wallet.left);
       }
       out += ']';
     }
