@@ -24,6 +24,7 @@
 #include "tariff/diagnostic.h"
 #include "tariff/expected.h"
 #include "tariff/records.h"
+#include "tariff/tier_share.h"
 
 namespace tariff {
 
@@ -135,6 +136,9 @@ struct InvoiceLine {
   Decimal exact_amount;  // before rounding to the currency
   Decimal amount;        // as billed
   std::vector<std::string> explain;
+  // A tier-table charge's rows reached, in order (its explanation lists
+  // them too); wallets say which tiers they paid (billing-engines.md V44).
+  std::vector<TierShare> tiers;
 };
 
 // What the invoice does after the charge lines: a minimum commitment's

@@ -21,6 +21,8 @@ struct Item {
   std::vector<std::uint32_t> charges;  // empty: an overall true-up, or a tax
   Decimal net;
   std::string line;  // the invoice line it stands for, for wallets' explanations
+  std::vector<TierShare> tiers;  // a tier-table charge's rows, which wallets pay in order
+  Decimal paid;                  // by wallets so far, from the first tier up
 };
 
 // Arithmetic that remembers its first failure, so each adjustment is
@@ -76,7 +78,7 @@ class Ledger {
          const std::vector<InvoiceLine>& lines, const CreditFacts& facts, const std::vector<WalletEntry>& wallets)
       : program_(program), checked_(program), facts_(facts), wallets_(wallets) {
     for (std::size_t i = 0; i < lines.size(); ++i)
-      items_.push_back(Item{{charges[i]}, lines[i].amount, lines[i].charge});
+      items_.push_back(Item{{charges[i]}, lines[i].amount, lines[i].charge, lines[i].tiers, Decimal()});
   }
 
   Expected<Adjusted, AdjustmentError> run() {
@@ -118,7 +120,7 @@ class Ledger {
       case AdjustmentKind::minimum:
         if (a.base < info.amount) {
           a.amount = checked_.subtract(info.amount, a.base);
-          items_.push_back(Item{info.charges, a.amount, info.name});
+          items_.push_back(Item{info.charges, a.amount, info.name, {}, Decimal()});
           a.explain.push_back(fmt::format("minimum {} on {}: charges {}, true-up {}", info.amount, scope,
                                           a.base, a.amount));
         }
@@ -152,7 +154,7 @@ class Ledger {
       }
       case AdjustmentKind::tax:
         a.amount = tax(info, a);
-        if (!info.included && !a.amount.is_zero()) taxes_.push_back(Item{{}, a.amount, info.name});
+        if (!info.included && !a.amount.is_zero()) taxes_.push_back(Item{{}, a.amount, info.name, {}, Decimal()});
         break;
       case AdjustmentKind::prepaid:
         a.amount = pay(info, a).negated();
@@ -188,7 +190,8 @@ class Ledger {
       if (left.sign() <= 0) break;
       if (!applies_to(info, item) || item.net.sign() <= 0) continue;
       const Decimal part = std::min(item.net, left);
-      a.explain.push_back(fmt::format("\"{}\": {} of {}", item.line, part, item.net));
+      a.explain.push_back(fmt::format("\"{}\": {} of {}{}", item.line, part, item.net, tiers_paid(item, part)));
+      item.paid = checked_.add(item.paid, part);
       item.net = checked_.subtract(item.net, part);
       left = checked_.subtract(left, part);
       drawn = checked_.add(drawn, part);
@@ -205,6 +208,27 @@ class Ledger {
     if (paid != rounded) used += fmt::format(", limited to the amount due {}", paid);
     a.explain.push_back(fmt::format("{}; {} left", used, kept));
     return paid;
+  }
+
+  // Which tiers `part` pays of a line with several, lowest first, after
+  // what earlier wallets paid (billing-engines.md V44: a credit of 150 on
+  // tiers of flat 100 and flat 50 pays both): " (tier 1 100, tier 2 50)".
+  std::string tiers_paid(const Item& item, Decimal part) {
+    if (item.tiers.size() < 2) return "";
+    Decimal skip = item.paid;
+    std::string text;
+    for (std::size_t t = 0; t < item.tiers.size() && part.sign() > 0; ++t) {
+      Decimal room = item.tiers[t].amount;
+      const Decimal skipped = std::min(skip, room);
+      skip = checked_.subtract(skip, skipped);
+      room = checked_.subtract(room, skipped);
+      // The last tier takes what rounding left beyond the tiers' sum.
+      const Decimal here = t + 1 == item.tiers.size() ? part : std::min(part, room);
+      if (here.sign() <= 0) continue;
+      text += fmt::format("{}tier {} {}", text.empty() ? "" : ", ", item.tiers[t].tier, here.normalized());
+      part = checked_.subtract(part, here);
+    }
+    return text.empty() ? "" : " (" + text + ")";
   }
 
   // A credit rule's credits, per charge, taken off that charge's lines.

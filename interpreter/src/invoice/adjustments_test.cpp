@@ -232,6 +232,27 @@ TEST(Wallets, V44ACreditPaysLinesInInvoiceOrder) {
                    "used 120.00; 0.00 left"}));
 }
 
+TEST(Wallets, V44ACreditPaysATieredLinesTiersInOrder) {
+  // OpenMeter's detailed lines: up to 5 flat 100, up to 10 flat 50, then 1
+  // a unit; 10 units bill 150. A credit of 150.00 pays the flat 100 tier,
+  // then the flat 50 one. With two wallets of 120.00 and 30.00, the second
+  // carries on where the first stopped, inside tier 2.
+  const std::string tiered =
+      "scheme \"Wallets\" version \"1\"\ncurrency USD\nrounding half_up per line\n"
+      "period calendar month UTC\nusage {\n  account id\n  time timestamp\n  a decimal\n  b decimal\n}\n"
+      "meter a = sum a\n"
+      "charge \"A\" = graduated a { up to 5 at 0 flat 100  up to 10 at 0 flat 50  above at 1 }\n";
+  const auto one = rate_wallets(tiered + "prepaid \"Credit\"\n", "10", "0", "Credit=150.00");
+  EXPECT_EQ(summary(one), (Lines{"prepaid Credit -150.00", "total 0.00"}));
+  ASSERT_TRUE(one);
+  EXPECT_EQ(adjustment_named(*one, "Credit").explain.at(1), "\"A\": 150.00 of 150.00 (tier 1 100, tier 2 50)");
+  const auto two = rate_wallets(tiered + "prepaid \"First\"\nprepaid \"Second\"\n", "10", "0",
+                                "First=120.00;Second=30.00");
+  ASSERT_TRUE(two);
+  EXPECT_EQ(adjustment_named(*two, "First").explain.at(1), "\"A\": 120.00 of 150.00 (tier 1 100, tier 2 20)");
+  EXPECT_EQ(adjustment_named(*two, "Second").explain.at(1), "\"A\": 30.00 of 30.00 (tier 2 30)");
+}
+
 TEST(Wallets, AreDrawnAfterTaxesWhereverWritten) {
   // Written before the tax: 100.00 + 10% = 110.00 due, all of it paid;
   // 890.00 left.

@@ -51,6 +51,7 @@ Expected<std::monostate, AccountError> InvoiceBuilder::add_account(
     line.charge = charge.name;
     line.quantity = emitted.quantity;
     line.exact_amount = emitted.amount;
+    line.tiers = emitted.tiers;
     if (!charge.description.empty()) line.explain.push_back(charge.description);
     line.explain.push_back(fmt::format("{}: quantity {} -> {}", charge.formula,
                                        emitted.quantity, emitted.amount.normalized()));

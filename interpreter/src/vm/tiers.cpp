@@ -50,7 +50,8 @@ std::string describe_units(const TierTable& table, const TierRow& row, Decimal u
 
 Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Decimal quantity,
                                                     RoundingMode mode,
-                                                    std::vector<std::string>& explain) {
+                                                    std::vector<std::string>& explain,
+                                                    std::vector<TierShare>* shares) {
   if (table.free_when_unused && quantity.is_zero()) {
     explain.push_back("no usage: nothing charged (if used)");
     return Decimal();
@@ -67,6 +68,11 @@ Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Deci
     auto with_fee = add(*sum, row.fee);
     if (!with_fee) return unexpected(with_fee.error());
     total = *with_fee;
+    if (shares) {
+      auto share = add(*amount, row.fee);
+      if (!share) return unexpected(share.error());
+      shares->push_back(TierShare{static_cast<std::uint32_t>(index + 1), share->normalized()});
+    }
     std::string text = fmt::format("{}{}: {}{} at {} = {}", label, describe_row(table, index),
                                    table.model == TierModel::volume ? "all " : "",
                                    describe_units(table, row, units), describe_price(row), amount->normalized());

@@ -7,6 +7,7 @@
 
 #include "bytecode/program.h"
 #include "tariff/expected.h"
+#include "tariff/tier_share.h"
 
 namespace tariff {
 
@@ -20,8 +21,10 @@ namespace tariff {
 // bound stays in the lower row; any quantity above it, even by 0.001, is
 // in the next. `mode` rounds only a price per block that does not divide
 // exactly (at 18 places).
+// `shares`, when given, gets what each row reached added.
 Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Decimal quantity,
                                                     RoundingMode mode,
-                                                    std::vector<std::string>& explain);
+                                                    std::vector<std::string>& explain,
+                                                    std::vector<TierShare>* shares = nullptr);
 
 }  // namespace tariff

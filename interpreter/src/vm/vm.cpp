@@ -87,6 +87,7 @@ struct Context {
   std::vector<std::vector<std::string>>* meter_notes = nullptr;  // what allowances drew
   std::vector<EmittedLine>* lines = nullptr;
   std::vector<std::string> pending_explain;  // moved into the next LINE
+  std::vector<TierShare> pending_tiers;      // likewise
   const PluginPricer* plugins = nullptr;
   Decimal* allowances_left = nullptr;  // per allowance: its amount, then what DRAW left
   const std::vector<std::vector<WindowValue>>* window_values = nullptr;  // per meter, for WTIERS
@@ -304,8 +305,9 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
       if (priced && *priced < ctx.meter_notes->size() && !(*ctx.meter_notes)[*priced].empty())
         explain = (*ctx.meter_notes)[*priced];
       explain.insert(explain.end(), ctx.pending_explain.begin(), ctx.pending_explain.end());
-      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c], std::move(explain)});
+      ctx.lines->push_back(EmittedLine{i.a, R[i.b], R[i.c], std::move(explain), std::move(ctx.pending_tiers)});
       ctx.pending_explain.clear();
+      ctx.pending_tiers.clear();
       VM_NEXT();
     }
     VM_CASE(MDIST) {
@@ -419,7 +421,8 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     VM_CASE(TIERS) {
       const Instruction& i = INS;
       TARIFF_CHECKED(R[i.a],
-                     price_through_tiers(p.tier_tables[i.c], R[i.b], p.rounding, ctx.pending_explain),
+                     price_through_tiers(p.tier_tables[i.c], R[i.b], p.rounding, ctx.pending_explain,
+                                         &ctx.pending_tiers),
                      "tier pricing");
       VM_NEXT();
     }

@@ -11,6 +11,7 @@
 
 #include "bytecode/program.h"
 #include "tariff/expected.h"
+#include "tariff/tier_share.h"
 #include "usage/usage_row.h"
 #include "vm/meter_state.h"
 
@@ -26,6 +27,7 @@ struct EmittedLine {
   Decimal quantity;
   Decimal amount;  // exact, before rounding to the currency
   std::vector<std::string> explain;  // what the instructions before LINE did
+  std::vector<TierShare> tiers;      // what each row of its tier table added
 };
 
 // Prices a plugin use (Program::plugin_uses) for its meters' values. The
