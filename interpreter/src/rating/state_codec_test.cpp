@@ -18,7 +18,8 @@ namespace tariff {
 namespace {
 
 // Every aggregation, windows by day and by column, a conversion and a
-// class: each kind of meter state goes through the codec.
+// class, a prorated charge's records and a free allowance's transactions:
+// each kind of meter state goes through the codec.
 constexpr const char* kScheme = R"(scheme "Codec" version "1"
 currency USD
 rounding half_up per line
@@ -52,6 +53,9 @@ charge "Plan"     = plan at 1
 charge "Storage"  = storage at 0.023
 charge "Seats"    = seats at 0.02
 charge "Outages"  = outages at 0.0001
+meter seat_adds = sum quantity where event == "seat"
+charge "Seat-days" = graduated seat_adds prorated { up to 3 at 2 flat 1  above at 1 }
+charge "Message fees" = 2% of quantity where event == "message", plus 0.01, free 2 transactions, free 5 of value
 )";
 
 constexpr const char* kHeader = "account,time,event,user,quantity\n";
@@ -239,7 +243,7 @@ TEST(StateCodec, RefusesAForgedBodyWithAMatchingChecksum) {
   EXPECT_NE(with_body(counts + std::string(9, '\0')).find("do not add up"), std::string::npos);
   std::string accounts(24, '\0');
   accounts += std::string(1, '\0') + std::string(4, '\0');  // no period, no other months
-  accounts += std::string("\x0b\0\0\0", 4);                 // 11 meters
+  accounts += std::string(1, static_cast<char>(program->meters.size())) + std::string(3, '\0');  // its meters
   accounts += std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);  // a huge account count
   EXPECT_NE(with_body(accounts).find("truncated"), std::string::npos);
 }
