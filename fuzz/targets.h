@@ -10,14 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <istream>
 #include <memory>
-#include <streambuf>
 #include <string>
 #include <string_view>
 
 #include "bytecode/bytecode_file.h"
 #include "bytecode/program.h"
+#include "support/byte_stream.h"
 #include "tariff/tariff.h"
 
 namespace tariff::fuzz {
@@ -106,23 +105,6 @@ inline constexpr std::string_view kFixedUsageCsv =
 inline void check(bool ok, const char* what) {
   if (!ok) invariant_failed(what);
 }
-
-// An istream over bytes that stay owned by the caller (no copy per input).
-class ByteStream {
- public:
-  explicit ByteStream(std::string_view bytes) : buffer_(bytes), stream_(&buffer_) {}
-  std::istream& stream() noexcept { return stream_; }
-
- private:
-  struct Buffer final : std::streambuf {
-    explicit Buffer(std::string_view bytes) {
-      char* begin = const_cast<char*>(bytes.data());  // read only: no put area is set
-      setg(begin, begin, begin + bytes.size());
-    }
-  };
-  Buffer buffer_;
-  std::istream stream_;
-};
 
 class CountRejects final : public RejectSink {
  public:

@@ -9,14 +9,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <istream>
 #include <optional>
-#include <streambuf>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "support/byte_stream.h"
 #include "tariff/tariff.h"
 
 #ifndef TARIFF_DETERMINISM_ROWS
@@ -186,23 +185,6 @@ Rows generate_rows(std::size_t count) {
   return rows;
 }
 
-// An istream over bytes owned by the caller.
-class ViewStream {
- public:
-  explicit ViewStream(std::string_view bytes) : buffer_(bytes), stream_(&buffer_) {}
-  std::istream& stream() noexcept { return stream_; }
-
- private:
-  struct Buffer final : std::streambuf {
-    explicit Buffer(std::string_view bytes) {
-      char* begin = const_cast<char*>(bytes.data());  // read only: no put area is set
-      setg(begin, begin, begin + bytes.size());
-    }
-  };
-  Buffer buffer_;
-  std::istream stream_;
-};
-
 class CountRejects final : public tariff::RejectSink {
  public:
   void reject(tariff::Reject) override { ++count; }
@@ -242,7 +224,7 @@ std::optional<tariff::Invoice> rate(const std::shared_ptr<const tariff::Program>
   for (std::size_t r = 0; r < delivery.raters; ++r) raters.emplace_back(program);
   CountRejects rejects;
   for (std::size_t f = 0; f < files.size(); ++f) {
-    ViewStream in(files[f]);
+    tariff::ByteStream in(files[f]);
     auto added = raters[f % delivery.raters].add_usage(in.stream(), "usage-" + std::to_string(f) + ".csv",
                                                        tariff::UsageFormat::csv, rejects);
     EXPECT_TRUE(added) << added.error().message;
