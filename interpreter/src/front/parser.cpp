@@ -153,7 +153,7 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
     const auto& atn = parser->getATN();
     std::vector<std::string> starts = adjustment_words();
     for (auto type : atn.nextTokens(atn.ruleToStartState[TariffParser::RuleDeclaration]).toList()) {
-      const std::string described = describe_token_type(type, parser->getVocabulary());
+      const std::string described = describe_token_type(static_cast<std::size_t>(type), parser->getVocabulary());
       if (described.front() == '`') starts.push_back(described.substr(1, described.size() - 2));
     }
     d.range = range_of(word);
@@ -192,8 +192,10 @@ class DiagnosticListener final : public antlr4::BaseErrorListener {
         seen.insert(expected.back());
       }
       for (auto type : types.toList()) {
-        if (value_expected && starts_expression(type)) continue;
-        auto word = describe_token_type(type, vocabulary);
+        // ANTLR lists token types signed; EOF's -1 is its size_t EOF.
+        const auto token_type = static_cast<std::size_t>(type);
+        if (value_expected && starts_expression(token_type)) continue;
+        auto word = describe_token_type(token_type, vocabulary);
         if (word.front() == '`') keywords.push_back(word.substr(1, word.size() - 2));
         if (seen.insert(word).second) expected.push_back(std::move(word));
       }
