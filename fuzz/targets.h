@@ -82,6 +82,13 @@ charge "MAU volume" = volume peak {
   up to 5_000 at 0.05 flat 10
   above at 0.04
 }
+meter seat_adds = sum quantity where event == "seat"
+charge "Seat-days" = graduated seat_adds prorated {
+  up to 3 at 2 flat 1
+  above at 1
+}
+charge "Card fees" = 2.9% of quantity where event == "payment", plus 0.30, min 0.5, max 12,
+    free 3 transactions, free 100 of value
 )";
 
 // The usage the scheme and bytecode fuzzers rate a compiled program with:
@@ -94,7 +101,9 @@ inline constexpr std::string_view kFixedUsageCsv =
     "acme,2026-03-02T10:30:00Z,voice,bob,web,1250.5,13250,2.25,,1\n"
     "globex,2026-03-03T11:00:00+08:00,login,ann,,800,150,0,us,\n"
     "globex,2026-03-04T12:00:00Z,voice,,main,not-a-number,1,1,eu,2\n"
-    "initech,2026-03-05T00:00:00-05:00,session,cy,x,0.000001,0,99999999999.999999,ap,7\n";
+    "initech,2026-03-05T00:00:00-05:00,session,cy,x,0.000001,0,99999999999.999999,ap,7\n"
+    "acme,2026-03-06T08:00:00Z,seat,,main,3,,,,\n"
+    "acme,2026-03-07T09:00:00Z,payment,,main,250,,,,\n";
 
 [[noreturn]] inline void invariant_failed(const char* what) {
   std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
