@@ -85,7 +85,7 @@ Expected<AccountInvoice, std::string> rate_meters(const Program& program, const 
   Frame frame(program);
   std::vector<EmittedLine> lines;
   const RegistryPricer pricer(program, plugins);
-  if (auto ran = run_period(program, values, frame, lines, &pricer, AccountInputs{&bill.allowance_amounts, nullptr, nullptr, std::nullopt});
+  if (auto ran = run_period(program, values, frame, lines, &pricer, AccountInputs{&bill.allowance_amounts, nullptr, std::nullopt});
       !ran)
     return unexpected(ran.error().message);
   combine_lines(program, bill, lines);

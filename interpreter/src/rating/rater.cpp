@@ -352,11 +352,6 @@ Expected<Invoice, RunError> Rater::finish() {
     }
   }
   const std::vector<MeterSlot> no_usage(program.meters.size());
-  // Meters some charge prices per window: their windows' values too.
-  std::vector<std::size_t> windowed;
-  for (const Instruction& instruction : program.period.code)
-    if (instruction.op == Opcode::WTIERS) windowed.push_back(instruction.b);
-  std::vector<std::vector<WindowValue>> windows(windowed.empty() ? 0 : program.meters.size());
   std::vector<EmittedLine> lines;
   std::vector<Decimal> values(program.meters.size());
   for (const auto& [account, index] : all) {
@@ -382,15 +377,8 @@ Expected<Invoice, RunError> Rater::finish() {
                                                describe(value.error()))});
       values[m] = *value;
     }
-    for (const std::size_t m : windowed) {
-      auto by_window = window_values(program.meters[m], slots[m], bounds, program.rounding);
-      if (!by_window)
-        return unexpected(RunError{fmt::format("{}: error: meter `{}` of account {}: {}", program.source_name,
-                                               program.meters[m].name, id, describe(by_window.error()))});
-      windows[m] = std::move(*by_window);
-    }
     if (auto ran = run_period(program, values, s.frame, lines, &s.pricer,
-                              AccountInputs{&bill->allowance_amounts, &windows, slots.data(), bounds});
+                              AccountInputs{&bill->allowance_amounts, slots.data(), bounds});
         !ran)
       return unexpected(RunError{fmt::format(
           "{} (account {})", located(program, program.period, ran.error().pc, ran.error().message), id)});

@@ -61,11 +61,10 @@ Expected<std::monostate, DecimalError> draw_allowance(const AllowanceInfo& allow
 }
 
 // Each window's value through the table, summed; every window explained.
-Expected<Decimal, DecimalError> price_windows(const TierTable& table, const std::vector<WindowValue>* windows,
+Expected<Decimal, DecimalError> price_windows(const TierTable& table, const std::vector<WindowValue>& windows,
                                               RoundingMode mode, std::vector<std::string>& explain) {
   Decimal total;
-  if (!windows) return total;
-  for (const WindowValue& window : *windows) {
+  for (const WindowValue& window : windows) {
     std::vector<std::string> steps;
     auto amount = price_through_tiers(table, window.value, mode, steps);
     if (!amount) return amount;
@@ -90,9 +89,8 @@ struct Context {
   std::vector<TierShare> pending_tiers;      // likewise
   const PluginPricer* plugins = nullptr;
   Decimal* allowances_left = nullptr;  // per allowance: its amount, then what DRAW left
-  const std::vector<std::vector<WindowValue>>* window_values = nullptr;  // per meter, for WTIERS
-  const MeterSlot* account_meters = nullptr;  // the period's state, for PFREE and PTIERS
-  const std::optional<PeriodBounds>* period = nullptr;  // for PTIERS
+  const MeterSlot* account_meters = nullptr;  // the period's state, for WTIERS, PFREE and PTIERS
+  const std::optional<PeriodBounds>* period = nullptr;  // for WTIERS and PTIERS
   std::uint64_t max_distinct_values = 0;
 };
 
@@ -413,7 +411,12 @@ Expected<std::monostate, VmError> execute(const Program& p, const Chunk& chunk, 
     }
     VM_CASE(WTIERS) {
       const Instruction& i = INS;
-      const auto* windows = ctx.window_values ? &(*ctx.window_values)[i.b] : nullptr;
+      // Without the account's state (meter values given directly) there
+      // are no windows to price.
+      std::vector<WindowValue> windows;
+      if (ctx.account_meters)
+        TARIFF_CHECKED(windows, window_values(p.meters[i.b], ctx.account_meters[i.b], *ctx.period, p.rounding),
+                       "windows");
       TARIFF_CHECKED(R[i.a], price_windows(p.tier_tables[i.c], windows, p.rounding, ctx.pending_explain),
                      "tier pricing per window");
       VM_NEXT();
@@ -478,7 +481,6 @@ Expected<std::monostate, VmError> run_period(const Program& program,
   std::vector<Decimal>& left = allowances ? *allowances : frame.allowances_left();
   if (!allowances) declared_allowances(program, left);
   ctx.allowances_left = left.data();
-  if (inputs.windows && !inputs.windows->empty()) ctx.window_values = inputs.windows;
   ctx.account_meters = inputs.meters;
   ctx.period = &inputs.period;
   ctx.meter_values = meter_values.data();

@@ -77,13 +77,11 @@ struct AccountInputs {
   // more, packages are bought); gets what each has left. Null: the
   // declared amounts.
   std::vector<Decimal>* allowances = nullptr;
-  // Per meter, the values of its outermost window (window_values()), for
-  // charges priced per window; null or empty: no windows.
-  const std::vector<std::vector<WindowValue>>* windows = nullptr;
-  // The account's meter state, one slot per meter, for percentage charges
-  // with a free allowance; null: no transactions kept.
+  // The account's meter state, one slot per meter, for what reads more
+  // than a meter's value: its windows (per window), its kept transactions
+  // (a free allowance), its records (prorated); null: none of them.
   const MeterSlot* meters = nullptr;
-  // The account's billing period, for charges prorated by the days left.
+  // The account's billing period, for windows and prorated records.
   std::optional<PeriodBounds> period;
 };
 
