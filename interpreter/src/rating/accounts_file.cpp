@@ -62,7 +62,7 @@ Expected<std::int64_t, std::string> parse_day(std::string_view text) {
   if (text.size() != 10) return unexpected(fmt::format("`{}` is not a date YYYY-MM-DD", text));
   auto time = usage::parse_timestamp(text);
   if (!time) return unexpected(fmt::format("`{}` is not a date YYYY-MM-DD: {}", text, time.error()));
-  return usage::day_number(time->to_int64(RoundingMode::floor).value_or(0));
+  return usage::local_day(*time, 0);
 }
 
 std::vector<std::string_view> split_list(std::string_view text) {

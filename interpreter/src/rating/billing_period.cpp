@@ -63,8 +63,7 @@ std::int64_t add_months(std::int64_t day, std::int64_t months) {
 std::optional<BillingPeriod> anniversary_period(std::int64_t anchor, const BillingPeriod& month,
                                                 const PeriodInfo& info) {
   const std::int64_t offset = info.zone_offset;
-  const std::int64_t first_day =
-      usage::day_number(month.bounds.start.to_int64(RoundingMode::floor).value_or(0) + offset);
+  const std::int64_t first_day = usage::local_day(month.bounds.start, info.zone_offset);
   const usage::CivilDate label = usage::civil_from_days(first_day);
   const usage::CivilDate start = usage::civil_from_days(anchor);
   const std::int64_t k = (static_cast<std::int64_t>(label.y) * 12 + label.m) -

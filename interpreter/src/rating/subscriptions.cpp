@@ -450,13 +450,11 @@ std::optional<BillingPeriod> account_period(const PeriodInfo& info, const Billin
 }
 
 PeriodDays period_days(const BillingPeriod& period, const PeriodInfo& info) {
-  const auto local_day = [&](const Decimal& epoch) {
-    return usage::day_number(epoch.to_int64(RoundingMode::floor).value_or(0) + info.zone_offset);
-  };
   const std::int64_t months = info.kind == PeriodKind::calendar_quarter ? 3
                               : info.kind == PeriodKind::calendar_year  ? 12
                                                                         : 1;
-  return PeriodDays{local_day(period.bounds.start), local_day(period.bounds.end) - 1, months};
+  return PeriodDays{usage::local_day(period.bounds.start, info.zone_offset),
+                    usage::local_day(period.bounds.end, info.zone_offset) - 1, months};
 }
 
 void combine_lines(const Program& program, const SubscriptionBill& bill, std::vector<EmittedLine>& lines) {

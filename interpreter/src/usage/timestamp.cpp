@@ -84,6 +84,10 @@ std::int64_t day_number(std::int64_t epoch_seconds) noexcept {
   return epoch_seconds % kSecondsPerDay < 0 ? quotient - 1 : quotient;
 }
 
+std::int64_t local_day(const Decimal& epoch_seconds, std::int32_t zone_offset) noexcept {
+  return day_number(epoch_seconds.to_int64(RoundingMode::floor).value_or(0) + zone_offset);
+}
+
 Expected<Decimal, std::string> parse_timestamp(std::string_view text) {
   if (text.empty()) return fail("the timestamp is empty");
 

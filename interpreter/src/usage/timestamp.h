@@ -33,6 +33,9 @@ CivilDate civil_from_days(std::int64_t days) noexcept;
 // The day an epoch second falls on: floor(epoch_seconds / 86400), so
 // instants before 1970 land on the right (negative) day.
 std::int64_t day_number(std::int64_t epoch_seconds) noexcept;
+// The day an instant (epoch seconds, fractions allowed) falls on in a zone
+// `zone_offset` seconds east of UTC; whole seconds are enough to place it.
+std::int64_t local_day(const Decimal& epoch_seconds, std::int32_t zone_offset) noexcept;
 
 // Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)` (a space may
 // replace the 'T') or a date alone `YYYY-MM-DD` meaning midnight UTC.

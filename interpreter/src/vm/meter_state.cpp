@@ -29,10 +29,8 @@ void append_key_component(std::string& key, std::string_view component) {
 
 // The record's day in the zone, as decimal digits of the day number.
 void append_day_component(std::string& key, Decimal time, std::int32_t zone_offset) {
-  // Whole seconds are enough to place a record in its day.
-  const std::int64_t seconds = time.to_int64(RoundingMode::floor).value_or(0) + zone_offset;
   char digits[24];
-  const auto written = std::to_chars(std::begin(digits), std::end(digits), usage::day_number(seconds));
+  const auto written = std::to_chars(std::begin(digits), std::end(digits), usage::local_day(time, zone_offset));
   append_key_component(key, std::string_view(digits, static_cast<std::size_t>(written.ptr - digits)));
 }
 

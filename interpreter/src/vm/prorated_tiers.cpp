@@ -13,10 +13,6 @@ namespace {
 
 using Checked = Expected<Decimal, DecimalError>;
 
-std::int64_t local_day(Decimal epoch_seconds, std::int32_t zone_offset) {
-  return usage::day_number(epoch_seconds.to_int64(RoundingMode::floor).value_or(0) + zone_offset);
-}
-
 Checked unit_price(const TierRow& row, RoundingMode mode) {
   return divide(row.price, row.per, Decimal::kMaxScale, mode);
 }
@@ -125,14 +121,14 @@ Checked volume(const TierTable& table, const ProratedRecords& in, Decimal total,
 Expected<ProratedRecords, DecimalError> prorated_records(const MeterSlot& slot, const PeriodBounds& period,
                                                          std::int32_t zone_offset) {
   ProratedRecords out;
-  const std::int64_t first = local_day(period.start, zone_offset);
-  const std::int64_t last = local_day(period.end, zone_offset) - 1;  // the end is exclusive
+  const std::int64_t first = usage::local_day(period.start, zone_offset);
+  const std::int64_t last = usage::local_day(period.end, zone_offset) - 1;  // the end is exclusive
   out.divisor = Decimal::from_int(std::max<std::int64_t>(last - first + 1, 1));
   if (!slot.extra) return out;
   auto points = slot.extra->points;
   std::sort(points.begin(), points.end());
   for (const auto& [time, value] : points) {
-    const std::int64_t left = std::clamp<std::int64_t>(last - local_day(time, zone_offset) + 1, 0, last - first + 1);
+    const std::int64_t left = std::clamp<std::int64_t>(last - usage::local_day(time, zone_offset) + 1, 0, last - first + 1);
     auto prorated = multiply(value, Decimal::from_int(left));
     if (!prorated) return unexpected(prorated.error());
     out.records.push_back(ProratedRecord{value, *prorated});
