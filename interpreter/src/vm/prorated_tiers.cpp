@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "usage/timestamp.h"
+#include "vm/tiers.h"
 
 namespace tariff {
 
@@ -96,8 +97,7 @@ Checked graduated(const TierTable& table, const ProratedRecords& in, Decimal pea
 
 Checked volume(const TierTable& table, const ProratedRecords& in, Decimal total, RoundingMode mode,
                std::vector<std::string>& explain) {
-  std::size_t r = 0;
-  while (r + 1 < table.rows.size() && table.rows[r].upper && *table.rows[r].upper < total) ++r;
+  const std::size_t r = row_of(table, total);
   const TierRow& row = table.rows[r];
   Decimal prorated;
   for (const ProratedRecord& record : in.records) {

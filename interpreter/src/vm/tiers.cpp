@@ -48,6 +48,12 @@ std::string describe_units(const TierTable& table, const TierRow& row, Decimal u
 
 }  // namespace
 
+std::size_t row_of(const TierTable& table, Decimal quantity) {
+  std::size_t index = 0;
+  while (index + 1 < table.rows.size() && table.rows[index].upper && quantity > *table.rows[index].upper) ++index;
+  return index;
+}
+
 Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Decimal quantity,
                                                     RoundingMode mode,
                                                     std::vector<std::string>& explain,
@@ -81,9 +87,7 @@ Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Deci
     return std::monostate{};
   };
   if (table.model == TierModel::volume || table.model == TierModel::band) {
-    std::size_t index = 0;
-    while (index + 1 < table.rows.size() && table.rows[index].upper && quantity > *table.rows[index].upper)
-      ++index;
+    const std::size_t index = row_of(table, quantity);
     if (table.model == TierModel::volume) {
       if (auto charged = charge_row(index, quantity, "volume "); !charged) return unexpected(charged.error());
       return total;

@@ -21,6 +21,10 @@ namespace tariff {
 // bound stays in the lower row; any quantity above it, even by 0.001, is
 // in the next. `mode` rounds only a price per block that does not divide
 // exactly (at 18 places).
+// The row a quantity ends in (volume and band price by it): the first
+// whose bound holds it, or the last.
+std::size_t row_of(const TierTable& table, Decimal quantity);
+
 // `shares`, when given, gets what each row reached added.
 Expected<Decimal, DecimalError> price_through_tiers(const TierTable& table, Decimal quantity,
                                                     RoundingMode mode,
