@@ -227,24 +227,21 @@ class Checker {
         error(group->range, fmt::format("unknown class `{}`", group->text),
               suggestion_hint(group->text, class_names_, "classes"));
       }
-      if (cls != class_bands_.end()) {
-        grouped_meters_.emplace(meter.name, group->text);
-        for (const auto& band : cls->second) {
-          const std::string name = fmt::format("{}[{}]", meter.name, band);
-          if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
-          whole_meters_.push_back(whole_valued(meter.body));
-          sum_meters_.push_back(plain_sum(meter.body));
-          meter_index_.emplace(name, static_cast<std::uint32_t>(meter_names_.size()));
-          meter_names_.push_back(name);
-          meter_ranges_.push_back(meter.range);
-        }
-      } else {
-        if (meter.body.window) windowed_meters_.insert(static_cast<std::uint32_t>(meter_names_.size()));
+      // One entry per meter the program will have, by its index there.
+      const auto add_meter = [&](const std::string& name) {
+        const auto index = static_cast<std::uint32_t>(meter_names_.size());
+        if (meter.body.window) windowed_meters_.insert(index);
         whole_meters_.push_back(whole_valued(meter.body));
         sum_meters_.push_back(plain_sum(meter.body));
-        meter_index_.emplace(meter.name, static_cast<std::uint32_t>(meter_names_.size()));
-        meter_names_.push_back(meter.name);
+        meter_index_.emplace(name, index);
+        meter_names_.push_back(name);
         meter_ranges_.push_back(meter.range);
+      };
+      if (cls != class_bands_.end()) {
+        grouped_meters_.emplace(meter.name, group->text);
+        for (const auto& band : cls->second) add_meter(fmt::format("{}[{}]", meter.name, band));
+      } else {
+        add_meter(meter.name);
       }
       meter_body(meter.body, true);
     }
@@ -1053,10 +1050,9 @@ class Checker {
     }
     if (money && adjustment.percent)
       error(adjustment.amount_range, fmt::format("a {} is an amount of money, not a percentage", word),
-            fmt::format("for example `{} 1_000.00`", word));
+            amount_example(kind, word));
     if (kind == ast::AdjustmentKind::tax && !adjustment.percent)
-      error(adjustment.amount_range, "a tax is a percentage of what it applies to",
-            "for example `tax \"VAT\" 19%`");
+      error(adjustment.amount_range, "a tax is a percentage of what it applies to", amount_example(kind, word));
     if (adjustment.amount->sign() <= 0)
       error(adjustment.amount_range, fmt::format("the amount of a {} must be greater than zero", word));
     else if (kind == ast::AdjustmentKind::discount && adjustment.percent && *adjustment.amount > Decimal::from_int(1))
