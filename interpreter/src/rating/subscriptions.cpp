@@ -440,8 +440,6 @@ Expected<SubscriptionBill, std::string> bill_subscription(const Program& program
   return bill;
 }
 
-// Usage lines of charges an edition or module enables, for accounts that
-// hold it; then the subscription's own lines, all in charge order.
 std::optional<BillingPeriod> account_period(const PeriodInfo& info, const BillingPeriod& month,
                                             const Accounts* accounts, std::string_view account) {
   const AccountSubscription* subscription = accounts ? accounts->find(account) : nullptr;
@@ -457,6 +455,8 @@ PeriodDays period_days(const BillingPeriod& period, const PeriodInfo& info) {
                     usage::local_day(period.bounds.end, info.zone_offset) - 1, months};
 }
 
+// Usage lines of charges an edition or module enables, for accounts that
+// hold it; then the subscription's own lines, all in charge order.
 void combine_lines(const Program& program, const SubscriptionBill& bill, std::vector<EmittedLine>& lines) {
   lines.erase(std::remove_if(lines.begin(), lines.end(),
                              [&](const EmittedLine& line) {
