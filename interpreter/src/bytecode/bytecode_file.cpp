@@ -42,8 +42,6 @@ static_assert(static_cast<int>(AdjustmentKind::minimum) == 0 && static_cast<int>
               static_cast<int>(AdjustmentKind::discount) == 2 && static_cast<int>(AdjustmentKind::tax) == 3 &&
               static_cast<int>(AdjustmentKind::prepaid) == 4);
 
-constexpr std::size_t kDecimalSize = 16 + 1;  // mantissa, scale
-
 constexpr std::size_t kFileHeaderSize = 24;  // magic, version, body size, checksum
 
 // The unsigned integer in the first sizeof(T) bytes, least significant
@@ -165,6 +163,30 @@ class Reader {
   std::string& error_;
 };
 
+}  // namespace
+
+void append_decimal_bytes(std::string& out, const Decimal& value) {
+  const auto bits = static_cast<uint128>(value.mantissa());  // two's complement, modulo 2^128
+  for (std::size_t i = 0; i < 16; ++i) out.push_back(static_cast<char>(static_cast<unsigned char>(bits >> (8 * i))));
+  out.push_back(static_cast<char>(static_cast<std::uint8_t>(value.scale())));  // 0..18
+}
+
+Expected<Decimal, std::string> decimal_from_bytes(std::string_view bytes) {
+  const auto bits = little_endian<uint128>(bytes);
+  const auto scale_byte = static_cast<unsigned char>(bytes[16]);
+  const int scale = scale_byte < 128 ? scale_byte : scale_byte - 256;
+  if (scale < 0 || scale > Decimal::kMaxScale) return unexpected(fmt::format("scale {} out of range", scale));
+  // Two's complement spelled out: converting an out-of-range unsigned
+  // value to signed is implementation-defined before C++20.
+  const int128 mantissa = (bits >> 127) != 0 ? -static_cast<int128>(~bits) - 1 : static_cast<int128>(bits);
+  auto value = Decimal::from_parts(mantissa, scale);
+  // The scale is in range, so only the mantissa can be refused.
+  if (!value) return unexpected(std::string("more than 38 significant digits"));
+  return *value;
+}
+
+namespace {
+
 // --- writing -------------------------------------------------------------
 
 void write_header(Writer& out, const Program& p) {
@@ -197,8 +219,9 @@ void write_usage(Writer& out, const Program& p) {
 }
 
 void write_decimal(Writer& out, Decimal value) {
-  out.uint(static_cast<uint128>(value.mantissa()));  // two's complement, modulo 2^128
-  out.uint(static_cast<std::uint8_t>(value.scale()));  // 0..18
+  std::string bytes;
+  append_decimal_bytes(bytes, value);
+  out.raw(bytes);
 }
 
 void write_constants(Writer& out, const Program& p) {
@@ -472,25 +495,17 @@ bool read_usage(Reader& in, Program& p) {
 
 // `what` names the value in a refusal ("constant 3").
 bool read_decimal(Reader& in, Decimal& out, std::string_view what) {
-  uint128 bits = 0;
-  std::uint8_t scale_byte = 0;
-  if (!in.uint(bits) || !in.uint(scale_byte)) return false;
-  const int scale = scale_byte < 128 ? scale_byte : scale_byte - 256;
-  if (scale < 0 || scale > Decimal::kMaxScale)
-    return in.fail(fmt::format("{}: scale {} out of range", what, scale));
-  // Two's complement spelled out: converting an out-of-range unsigned
-  // value to signed is implementation-defined before C++20.
-  const int128 mantissa = (bits >> 127) != 0 ? -static_cast<int128>(~bits) - 1 : static_cast<int128>(bits);
-  auto value = Decimal::from_parts(mantissa, scale);
-  // The scale is in range, so only the mantissa can be refused.
-  if (!value) return in.fail(fmt::format("{}: more than 38 significant digits", what));
+  std::string_view bytes;
+  if (!in.take(kDecimalBytes, bytes)) return false;
+  auto value = decimal_from_bytes(bytes);
+  if (!value) return in.fail(fmt::format("{}: {}", what, value.error()));
   out = *value;
   return true;
 }
 
 bool read_constants(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, kDecimalSize)) return false;
+  if (!in.count(n, kDecimalBytes)) return false;
   p.constants.resize(n);
   for (std::size_t i = 0; i < n; ++i)
     if (!read_decimal(in, p.constants[i], fmt::format("constant {}", i))) return false;
@@ -611,7 +626,7 @@ bool read_classes(Reader& in, Program& p) {
     cls.bands.resize(bands);
     for (std::string& band : cls.bands)
       if (!in.str(band)) return false;
-    if (!in.count(bounds, kDecimalSize)) return false;
+    if (!in.count(bounds, kDecimalBytes)) return false;
     cls.bounds.resize(bounds);
     for (std::size_t b = 0; b < bounds; ++b)
       if (!read_decimal(in, cls.bounds[b], fmt::format("class {} bound {}", c, b))) return false;
@@ -621,14 +636,14 @@ bool read_classes(Reader& in, Program& p) {
 
 bool read_allowances(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 4 + kDecimalSize + 4)) return false;
+  if (!in.count(n, 4 + kDecimalBytes + 4)) return false;
   p.allowances.resize(n);
   for (std::size_t a = 0; a < n; ++a) {
     AllowanceInfo& allowance = p.allowances[a];
     std::uint32_t draws = 0;
     if (!in.str(allowance.name) ||
         !read_decimal(in, allowance.amount, fmt::format("allowance {} amount", a)) ||
-        !in.count(draws, 4 + kDecimalSize))
+        !in.count(draws, 4 + kDecimalBytes))
       return false;
     allowance.draws.resize(draws);
     for (std::size_t d = 0; d < draws; ++d)
@@ -653,7 +668,7 @@ bool read_allowances(Reader& in, Program& p) {
 
 bool read_plans(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 1 + 4 + 4 * (1 + kDecimalSize) + kDecimalSize + 1 + 4 + 2 * 5)) return false;
+  if (!in.count(n, 1 + 4 + 4 * (1 + kDecimalBytes) + kDecimalBytes + 1 + 4 + 2 * 5)) return false;
   p.plans.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     PlanInfo& plan = p.plans[i];
@@ -668,7 +683,7 @@ bool read_plans(Reader& in, Program& p) {
         !read_optional_decimal(in, plan.monthly_seat, "monthly seat", i) ||
         !read_optional_decimal(in, plan.annual_seat, "annual seat", i) ||
         !read_decimal(in, plan.minimum_seats, fmt::format("plan {} minimum seats", i)) ||
-        !read_flag(in, plan.whole_months, "whole months", i) || !in.count(includes, 4 + kDecimalSize))
+        !read_flag(in, plan.whole_months, "whole months", i) || !in.count(includes, 4 + kDecimalBytes))
       return false;
     plan.includes.resize(includes);
     for (auto& [allowance, amount] : plan.includes)
@@ -687,7 +702,7 @@ bool read_table(Reader& in, std::vector<std::vector<Decimal>>& rows, const std::
   rows.resize(n);
   for (auto& row : rows) {
     std::uint32_t cells = 0;
-    if (!in.count(cells, kDecimalSize)) return false;
+    if (!in.count(cells, kDecimalBytes)) return false;
     row.resize(cells);
     for (auto& cell : row)
       if (!read_decimal(in, cell, what + " table")) return false;
@@ -697,7 +712,7 @@ bool read_table(Reader& in, std::vector<std::vector<Decimal>>& rows, const std::
 
 bool read_params(Reader& in, std::vector<std::pair<std::string, Decimal>>& params, const std::string& what) {
   std::uint32_t n = 0;
-  if (!in.count(n, 4 + kDecimalSize)) return false;
+  if (!in.count(n, 4 + kDecimalBytes)) return false;
   params.resize(n);
   for (auto& [name, value] : params)
     if (!in.str(name) || !read_decimal(in, value, what + " parameter")) return false;
@@ -723,7 +738,7 @@ bool read_plugin_uses(Reader& in, Program& p) {
 
 bool read_adjustments(Reader& in, Program& p) {
   std::uint32_t n = 0;
-  if (!in.count(n, 1 + 4 + kDecimalSize + 1 + 1 + 4 + 8)) return false;
+  if (!in.count(n, 1 + 4 + kDecimalBytes + 1 + 1 + 4 + 8)) return false;
   p.adjustments.resize(n);
   for (std::size_t a = 0; a < n; ++a) {
     AdjustmentInfo& adjustment = p.adjustments[a];
@@ -785,7 +800,7 @@ bool read_tiers(Reader& in, Program& p) {
     if (blocks >= kRoundingModeCount)
       return in.fail(fmt::format("tier table {}: block rounding {} out of range", t, unsigned{blocks}));
     if (has_blocks) table.blocks = static_cast<RoundingMode>(blocks);
-    if (!in.count(rows, 1 + 3 * kDecimalSize)) return false;  // has_upper, price, per, fee
+    if (!in.count(rows, 1 + 3 * kDecimalBytes)) return false;  // has_upper, price, per, fee
     table.rows.resize(rows);
     for (std::size_t r = 0; r < rows; ++r) {
       TierRow& row = table.rows[r];

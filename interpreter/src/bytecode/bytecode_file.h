@@ -77,6 +77,16 @@ Expected<std::string, std::string> write_bytecode(const Program& program);
 // sentence naming what is wrong ("checksum mismatch: the file is corrupt").
 Expected<std::shared_ptr<const Program>, std::string> load_bytecode(std::string_view bytes);
 
+// A decimal as .tfc files and saved rating states store it: the 16-byte
+// mantissa (two's complement, least significant byte first), then the
+// scale byte.
+inline constexpr std::size_t kDecimalBytes = 16 + 1;
+void append_decimal_bytes(std::string& out, const Decimal& value);
+// The decimal in the first kDecimalBytes of `bytes` (the caller has checked
+// they are there), or why it is none: "scale 40 out of range", "more than
+// 38 significant digits".
+Expected<Decimal, std::string> decimal_from_bytes(std::string_view bytes);
+
 // The header's checksum of the body: FNV-1a 64. Exposed so tests can forge
 // a file whose body was edited.
 std::uint64_t fnv1a64(std::string_view bytes);

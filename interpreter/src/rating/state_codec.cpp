@@ -16,7 +16,6 @@ namespace {
 
 // magic, version, fingerprint, body size, body checksum
 constexpr std::size_t kHeaderSize = 8 + 4 + 8 + 8 + 8;
-constexpr std::size_t kDecimalSize = 17;
 // Period labels ("2026-03", "2026-Q1", "2026") are short; anything longer
 // is not one.
 constexpr std::uint32_t kMaxLabelBytes = 16;
@@ -26,12 +25,7 @@ class ByteWriter {
   void u8(std::uint8_t value) { out_.push_back(static_cast<char>(value)); }
   void u32(std::uint32_t value) { little_endian(value, 4); }
   void u64(std::uint64_t value) { little_endian(value, 8); }
-  void decimal(const Decimal& value) {
-    const auto mantissa = static_cast<uint128>(value.mantissa());
-    little_endian(static_cast<std::uint64_t>(mantissa), 8);
-    little_endian(static_cast<std::uint64_t>(mantissa >> 64), 8);
-    u8(static_cast<std::uint8_t>(static_cast<std::int8_t>(value.scale())));
-  }
+  void decimal(const Decimal& value) { append_decimal_bytes(out_, value); }
   void str(std::string_view text) {
     u32(static_cast<std::uint32_t>(text.size()));
     out_.append(text);
@@ -66,13 +60,10 @@ class ByteReader {
   bool u64(std::uint64_t& value) { return little_endian(value, 8); }
   // False too for a mantissa or scale no Decimal can hold.
   bool decimal(Decimal& value) {
-    std::uint64_t low = 0;
-    std::uint64_t high = 0;
-    std::uint8_t scale = 0;
-    if (!little_endian(low, 8) || !little_endian(high, 8) || !u8(scale)) return false;
-    const auto mantissa = static_cast<int128>((static_cast<uint128>(high) << 64) | low);
-    auto parsed = Decimal::from_parts(mantissa, static_cast<std::int8_t>(scale));
+    if (left() < kDecimalBytes) return false;
+    auto parsed = decimal_from_bytes(bytes_.substr(at_));
     if (!parsed) return false;
+    at_ += kDecimalBytes;
     value = *parsed;
     return true;
   }
@@ -187,7 +178,7 @@ Check read_slot(ByteReader& in, const MeterInfo& meter, bool is_window, MeterSlo
       return refuse(fmt::format("lists a distinct value of meter `{}` twice", meter.name));
   }
   std::uint64_t points = 0;
-  if (!in.count(points, 2 * kDecimalSize)) return truncated();
+  if (!in.count(points, 2 * kDecimalBytes)) return truncated();
   extra.points.resize(points);
   for (auto& [first, second] : extra.points)
     if (!in.decimal(first) || !in.decimal(second)) return truncated();
@@ -255,7 +246,7 @@ Check read_accounts(ByteReader& in, const Program& program, RatingState& state) 
     return refuse(fmt::format("has {} meters per account; the scheme has {}", meters,
                               program.meters.size()));
   std::uint64_t accounts = 0;
-  if (!in.count(accounts, 4 + meters * (1 + 3 * kDecimalSize))) return truncated();
+  if (!in.count(accounts, 4 + meters * (1 + 3 * kDecimalBytes))) return truncated();
   for (std::uint64_t a = 0; a < accounts; ++a) {
     std::string_view account;
     if (!in.str(account, UINT32_MAX)) return truncated();
