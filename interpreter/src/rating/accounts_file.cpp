@@ -65,31 +65,19 @@ Expected<std::int64_t, std::string> parse_day(std::string_view text) {
   return usage::local_day(*time, 0);
 }
 
-std::vector<std::string_view> split_list(std::string_view text) {
-  std::vector<std::string_view> items;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    std::size_t end = text.find_first_of("; ", begin);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > begin) items.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return items;
-}
-
 std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(' ');
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(' ') - first + 1);
 }
 
-// Wallet names may hold spaces (`Promo credits=10.00; Balance=5.00`), so
-// only `;` separates them.
-std::vector<std::string_view> split_wallets(std::string_view text) {
+// The non-empty items between any of `separators`, spaces around them
+// trimmed.
+std::vector<std::string_view> split_list(std::string_view text, std::string_view separators) {
   std::vector<std::string_view> items;
   std::size_t begin = 0;
   while (begin <= text.size()) {
-    std::size_t end = text.find(';', begin);
+    std::size_t end = text.find_first_of(separators, begin);
     if (end == std::string_view::npos) end = text.size();
     if (const auto item = trimmed(text.substr(begin, end - begin)); !item.empty()) items.push_back(item);
     begin = end + 1;
@@ -126,13 +114,14 @@ class AccountsReader {
       problem(fmt::format("`cycle` is `monthly` or `annual`, not `{}`", cycle));
     span.seats = row.fields[kSeats].number;
     if (span.seats.sign() < 0) problem("`seats` cannot be negative");
-    for (const auto module : split_list(row.fields[kModules].text)) {
+    for (const auto module : split_list(row.fields[kModules].text, "; ")) {
       span.modules.emplace_back(module);
       known(span.modules.back(), modules_, "module", "modules");
     }
     std::sort(span.modules.begin(), span.modules.end());
-    for (const auto entry : split_list(row.fields[kPackages].text)) purchase(entry, account);
-    for (const auto entry : split_wallets(row.fields[kWallets].text)) wallet(entry, span);
+    for (const auto entry : split_list(row.fields[kPackages].text, "; ")) purchase(entry, account);
+    // Wallet names may hold spaces (`Promo credits=10.00`): only `;` separates them.
+    for (const auto entry : split_list(row.fields[kWallets].text, ";")) wallet(entry, span);
     if (span.annual) annual_prices(span);
     account.spans.push_back(std::move(span));
   }
